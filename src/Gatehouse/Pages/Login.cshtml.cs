@@ -1,0 +1,49 @@
+using Gatehouse.Sessions;
+using Gatehouse.Tenancy;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace Gatehouse.Pages;
+
+/// <summary>
+/// The site's sign-in page: username/password (CONTRACT §3) and, from the SSO capability, one button per provider.
+/// Sign-in always starts a new session (the old one, if any, is revoked: no session fixation).
+/// </summary>
+public sealed class LoginModel(CurrentSite site, PasswordSignIn signIn, SessionService sessions, SessionCookie cookie) : PageModel
+{
+    [BindProperty(Name = "username")] public string? Username { get; set; }
+    [BindProperty(Name = "password")] public string? Password { get; set; }
+    [BindProperty(Name = "return_to", SupportsGet = true)] public string? ReturnTo { get; set; }
+    public string? Error { get; private set; }
+    public string? Notice { get; private set; }
+    public string SiteName => site.Required.Subdomain;
+
+    public IActionResult OnGet()
+    {
+        if (!SafeReturnPath.IsSafe(ReturnTo)) ReturnTo = null;
+        if (Request.Query.ContainsKey("signed_out")) Notice = "You are signed out.";
+        if (Request.Query["reason"] == "session_ended") Notice = "Your session has ended. Please sign in again.";
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        if (!SafeReturnPath.IsSafe(ReturnTo)) ReturnTo = null;
+        var result = await signIn.HandleAsync(new PasswordSignInRequest(Username, Password, "web"), HttpContext, ct);
+        if (!result.Succeeded)
+        {
+            Error = PasswordSignIn.Describe(result.Failure);
+            if (result.Failure == SignInFailure.LockedOut && result.LockoutExpires is { } until)
+                Error += $" The lock ends at {until:yyyy-MM-dd HH:mm} UTC.";
+            Response.StatusCode = result.Failure == SignInFailure.RateLimited ? 429 : 200;
+            return Page();
+        }
+
+        if (cookie.Read(HttpContext) is { Length: > 0 } old)
+            await sessions.RevokeAsync(sessions.ByToken(old), "replaced_at_sign_in", ct);
+        var (session, token) = sessions.Create(result.User!, SessionService.WebKind, HttpContext);
+        await HttpContext.RequestServices.GetRequiredService<Persistence.GatehouseDb>().SaveChangesAsync(ct);
+        cookie.Write(HttpContext, token, session.ExpiresAt);
+        return LocalRedirect(SafeReturnPath.Or(ReturnTo));
+    }
+}

@@ -1,0 +1,33 @@
+namespace Gatehouse.Pages;
+
+public sealed record SearchEntry(string Name, string Url, string Keywords);
+
+/// <summary>The settings pages the search box finds by name. Capabilities add their pages here.</summary>
+public static class SearchIndex
+{
+    private static readonly SearchEntry[] AdminPages =
+    [
+        new("Users", "/admin/users", "people accounts members authentication method"),
+        new("Groups", "/admin/groups", "teams membership"),
+        new("API Keys", "/admin/api-keys", "tokens rest api keys"),
+        new("SSH Keys", "/admin/ssh-keys", "sftp public keys ssh"),
+        new("Sessions", "/admin/sessions", "signed in sign out revoke"),
+        new("SSO Events", "/admin/sso-events", "audit log sign-in attempts"),
+    ];
+
+    private static readonly SearchEntry[] UserPages =
+    [
+        new("My account", "/account", "profile my api keys my ssh keys"),
+    ];
+
+    public static IReadOnlyList<SearchEntry> For(bool admin) => admin ? [.. AdminPages, .. UserPages] : UserPages;
+
+    public static IEnumerable<SearchEntry> Find(string query, bool admin)
+    {
+        var q = query.Trim();
+        if (q.Length == 0) return [];
+        return For(admin).Where(e => e.Name.Contains(q, StringComparison.OrdinalIgnoreCase)
+            || e.Keywords.Split(' ').Any(k => k.StartsWith(q, StringComparison.OrdinalIgnoreCase))
+            || q.Split(' ', StringSplitOptions.RemoveEmptyEntries).All(w => e.Name.Contains(w, StringComparison.OrdinalIgnoreCase) || e.Keywords.Contains(w, StringComparison.OrdinalIgnoreCase)));
+    }
+}

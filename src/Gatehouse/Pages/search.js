@@ -1,0 +1,35 @@
+// The search box: filters the page index as the user types and offers links to matching settings pages.
+(function () {
+  const input = document.getElementById('search');
+  const list = document.getElementById('search-results');
+  const index = JSON.parse(document.getElementById('search-index').textContent);
+  function matches(q) {
+    q = q.trim().toLowerCase();
+    if (!q) return [];
+    const words = q.split(/\s+/);
+    return index.filter(e => {
+      const hay = (e.Name + ' ' + e.Keywords).toLowerCase();
+      return e.Name.toLowerCase().includes(q) || words.every(w => hay.includes(w));
+    });
+  }
+  function render() {
+    const found = matches(input.value);
+    list.replaceChildren(...found.map(e => {
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = e.Url; a.textContent = e.Name;
+      li.appendChild(a); return li;
+    }));
+    list.hidden = found.length === 0;
+  }
+  input.addEventListener('input', render);
+  input.addEventListener('keydown', ev => {
+    if (ev.key === 'ArrowDown') { const a = list.querySelector('a'); if (a) { ev.preventDefault(); a.focus(); } }
+    if (ev.key === 'Escape') { list.hidden = true; }
+  });
+  list.addEventListener('keydown', ev => {
+    const links = [...list.querySelectorAll('a')]; const i = links.indexOf(document.activeElement);
+    if (ev.key === 'ArrowDown' && i < links.length - 1) { ev.preventDefault(); links[i + 1].focus(); }
+    if (ev.key === 'ArrowUp') { ev.preventDefault(); (i > 0 ? links[i - 1] : input).focus(); }
+  });
+})();

@@ -1,0 +1,24 @@
+using Gatehouse.Accounts;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Gatehouse.Persistence.Configurations;
+
+public sealed class UserConfiguration : IEntityTypeConfiguration<User>
+{
+    public void Configure(EntityTypeBuilder<User> b)
+    {
+        b.ToTable("users");
+        b.Property(u => u.Username).HasMaxLength(128);
+        b.Property(u => u.UsernameNormalized).HasMaxLength(128);
+        b.HasIndex(u => new { u.SiteId, u.UsernameNormalized }).IsUnique();
+        b.HasIndex(u => new { u.SiteId, u.SsoStrategyId });
+        b.Property(u => u.Name).HasMaxLength(256);
+        b.Property(u => u.Email).HasMaxLength(256);
+        b.Property(u => u.Company).HasMaxLength(256);
+        b.Property(u => u.AuthenticationMethod).HasMaxLength(40);
+        b.Property(u => u.PasswordHash).HasMaxLength(512);
+        b.Property(u => u.ImportedPasswordHash).HasMaxLength(512);
+        b.HasOne<Gatehouse.Tenancy.Site>().WithMany().HasForeignKey(u => u.SiteId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

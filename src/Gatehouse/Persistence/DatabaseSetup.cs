@@ -1,0 +1,64 @@
+using Gatehouse.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Gatehouse.Persistence;
+
+public static class DatabaseSetup
+{
+    public static bool IsPostgres(IConfiguration config) =>
+        string.Equals(config["Gatehouse:Database:Provider"], "postgres", StringComparison.OrdinalIgnoreCase)
+        || string.Equals(config["Gatehouse:Database:Provider"], "postgresql", StringComparison.OrdinalIgnoreCase);
+
+    public static string SqliteConnectionString(IConfiguration config)
+    {
+        var configured = config.GetConnectionString("Gatehouse");
+        if (!string.IsNullOrWhiteSpace(configured) && !IsPostgres(config)) return configured;
+        var dir = Path.GetFullPath(config["Gatehouse:DataDirectory"] ?? "data");
+        Directory.CreateDirectory(dir);
+        // Pooling keeps the WAL-mode connection warm; the command timeout doubles as SQLite's busy wait.
+        return $"Data Source={Path.Combine(dir, "gatehouse.db")};Cache=Shared;Pooling=True;Default Timeout=30";
+    }
+
+    public static IServiceCollection AddGatehouseDatabase(this IServiceCollection services, IConfiguration config)
+    {
+        if (IsPostgres(config))
+        {
+            var cs = config.GetConnectionString("Gatehouse")
+                ?? throw new InvalidOperationException("Gatehouse__Database__Provider=postgres needs ConnectionStrings__Gatehouse.");
+            services.AddDbContext<PostgresGatehouseDb>(o => o.UseNpgsql(cs));
+            services.AddScoped<GatehouseDb>(sp => sp.GetRequiredService<PostgresGatehouseDb>());
+        }
+        else
+        {
+            var cs = SqliteConnectionString(config);
+            services.AddDbContext<SqliteGatehouseDb>(o => o.UseSqlite(cs));
+            services.AddScoped<GatehouseDb>(sp => sp.GetRequiredService<SqliteGatehouseDb>());
+        }
+        return services;
+    }
+
+    /// <summary>
+    /// Applies pending migrations. EF Core's own migration lock (EF 9+) makes this safe when several
+    /// nodes start at once on one PostgreSQL database.
+    /// </summary>
+    public static async Task MigrateAsync(GatehouseDb db, CancellationToken ct)
+    {
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+}
+
+/// <summary>Lets <c>dotnet ef migrations add</c> build each provider's context without running the host.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteGatehouseDb>
+{
+    public SqliteGatehouseDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteGatehouseDb>().UseSqlite("Data Source=design.db").Options, new Tenancy.CurrentSite());
+}
+
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresGatehouseDb>
+{
+    public PostgresGatehouseDb CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<PostgresGatehouseDb>().UseNpgsql("Host=localhost;Database=design").Options, new Tenancy.CurrentSite());
+}

@@ -1,0 +1,98 @@
+using Gatehouse.Accounts;
+using Gatehouse.Audit;
+using Gatehouse.Sessions;
+using Gatehouse.Tenancy;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Persistence;
+
+/// <summary>
+/// The one DbContext. Tenant isolation lives here and only here: every <see cref="ISiteScoped"/>
+/// entity gets a global query filter on the current site, and new rows are stamped with it, so no
+/// query can forget the site. Cross-site work (CLI, rate limiting) opts out with IgnoreQueryFilters.
+/// Provider-specific subclasses exist only so each provider keeps its own migrations.
+/// </summary>
+public abstract class GatehouseDb(DbContextOptions options, CurrentSite currentSite)
+    : DbContext(options), IDataProtectionKeyContext
+{
+    /// <summary>Read by the query filters; EF parameterizes it per query.</summary>
+    public long? CurrentSiteId => currentSite.Id;
+
+    public DbSet<Site> Sites => Set<Site>();
+    public DbSet<User> Users => Set<User>();
+    public DbSet<Group> Groups => Set<Group>();
+    public DbSet<GroupUser> GroupUsers => Set<GroupUser>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<PublicKey> PublicKeys => Set<PublicKey>();
+    public DbSet<UserSession> Sessions => Set<UserSession>();
+    public DbSet<SsoEvent> SsoEvents => Set<SsoEvent>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Every time is UTC; SQLite hands DateTimes back unspecified, so mark them on the way in.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<NullableUtcConverter>();
+    }
+
+    private sealed class UtcConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Local ? v.ToUniversalTime() : DateTime.SpecifyKind(v, DateTimeKind.Utc), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+    private sealed class NullableUtcConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime?, DateTime?>(
+        v => v == null ? v : v.Value.Kind == DateTimeKind.Local ? v.Value.ToUniversalTime() : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc), v => v == null ? v : DateTime.SpecifyKind(v.Value, DateTimeKind.Utc));
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(GatehouseDb).Assembly,
+            t => t.Namespace == typeof(GatehouseDb).Namespace + ".Configurations");
+        ApplySiteFilters(modelBuilder);
+    }
+
+    private void ApplySiteFilters(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            if (!typeof(ISiteScoped).IsAssignableFrom(entity.ClrType)) continue;
+            var method = typeof(GatehouseDb).GetMethod(nameof(SetSiteFilter),
+                System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(entity.ClrType);
+            method.Invoke(this, [modelBuilder]);
+        }
+    }
+
+    private void SetSiteFilter<T>(ModelBuilder modelBuilder) where T : class, ISiteScoped
+        => modelBuilder.Entity<T>().HasQueryFilter(e => e.SiteId == CurrentSiteId);
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        StampSite();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        StampSite();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>New rows take the current site; a row of another site is never written through a site scope.</summary>
+    private void StampSite()
+    {
+        foreach (var entry in ChangeTracker.Entries<ISiteScoped>())
+        {
+            if (entry.State == EntityState.Added && entry.Entity.SiteId == 0)
+                entry.Entity.SiteId = currentSite.Id
+                    ?? throw new InvalidOperationException($"{entry.Entity.GetType().Name} added without a site.");
+            if (entry.State is EntityState.Added or EntityState.Modified or EntityState.Deleted
+                && currentSite.Id is { } siteId && entry.Entity.SiteId != siteId)
+                throw new InvalidOperationException("Attempt to write another site's data.");
+        }
+    }
+}
+
+public sealed class SqliteGatehouseDb(DbContextOptions<SqliteGatehouseDb> options, CurrentSite currentSite)
+    : GatehouseDb(options, currentSite);
+
+public sealed class PostgresGatehouseDb(DbContextOptions<PostgresGatehouseDb> options, CurrentSite currentSite)
+    : GatehouseDb(options, currentSite);
