@@ -18,6 +18,8 @@ public static class GatehouseHost
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
+            // Pages are discovered from the application assembly; name it, since tests host us from theirs.
+            ApplicationName = typeof(GatehouseHost).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
             // The embedded default is a developer's machine: http URLs, loopback IdPs allowed. Deployments set the environment.
             EnvironmentName = Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT")
@@ -102,7 +104,9 @@ public static class GatehouseHost
 
         app.MapOpenApi(ApiEndpoints.Prefix + "/openapi.json");
         var api = app.MapApiGroup();
+        // REST resources (CONTRACT §2), one line per resource.
         api.MapUsersApi();
+        app.MapSessionsApi(api);
         app.MapSiteAssets();
         app.MapRazorPages();
         return app;
