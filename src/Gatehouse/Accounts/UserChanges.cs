@@ -140,10 +140,16 @@ public sealed class UserChanges(GatehouseDb db, PasswordHashing hashing, Passwor
         s.Length <= 256 && s.Count(c => c == '@') == 1 && MailAddress.TryCreate(s, out var a) && a.Address == s && s.Split('@')[1].Contains('.');
 }
 
-/// <summary>Where users meet SSO providers. Until providers exist (the SSO issue) no id or label resolves.</summary>
+/// <summary>Where users meet SSO providers: by id (any provider of the site) or by label (an enabled one, case-insensitive).</summary>
 public static class SsoAssignment
 {
-    public static Task<bool> ExistsAsync(GatehouseDb db, long strategyId, CancellationToken ct) => Task.FromResult(false);
+    public static Task<bool> ExistsAsync(GatehouseDb db, long strategyId, CancellationToken ct) =>
+        db.SsoStrategies.AnyAsync(s => s.Id == strategyId, ct);
 
-    public static Task<long?> ResolveLabelAsync(GatehouseDb db, string label, CancellationToken ct) => Task.FromResult<long?>(null);
+    public static async Task<long?> ResolveLabelAsync(GatehouseDb db, string label, CancellationToken ct)
+    {
+        var normalized = label.Trim().ToLowerInvariant();
+        var ids = await db.SsoStrategies.Where(s => s.LabelNormalized == normalized && s.Enabled).Select(s => s.Id).Take(2).ToListAsync(ct);
+        return ids.Count == 1 ? ids[0] : null;
+    }
 }

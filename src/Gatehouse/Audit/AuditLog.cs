@@ -39,4 +39,6 @@ public static class SsoEventTypes
     public const string PasswordLogin = "Password Login";
     public const string SessionRevoked = "Session Revoked";
     public const string AccountChange = "Account Change";
+    public const string ProviderChange = "Provider Change";
+    public const string SsoLogin = "SSO Login";
 }

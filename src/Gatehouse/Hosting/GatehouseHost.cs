@@ -2,6 +2,7 @@ using Gatehouse.Accounts;
 using Gatehouse.Api;
 using Gatehouse.Audit;
 using Gatehouse.Persistence;
+using Gatehouse.Providers;
 using Gatehouse.Sessions;
 using Gatehouse.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -59,6 +60,7 @@ public static class GatehouseHost
         services.AddScoped<SessionService>();
         services.AddSingleton<SessionCookie>();
         services.AddScoped<PasswordSignIn>();
+        services.AddProviders();
 
         services.AddAuthentication(GatehouseAuthenticationHandler.Scheme)
             .AddScheme<AuthenticationSchemeOptions, GatehouseAuthenticationHandler>(GatehouseAuthenticationHandler.Scheme, null);
@@ -107,7 +109,9 @@ public static class GatehouseHost
         // REST resources (CONTRACT §2), one line per resource.
         api.MapUsersApi();
         app.MapSessionsApi(api);
+        api.MapSsoStrategiesApi();
         app.MapSiteAssets();
+        app.MapSsoSignIn();
         app.MapRazorPages();
         return app;
     }

@@ -27,6 +27,7 @@ public abstract class GatehouseDb(DbContextOptions options, CurrentSite currentS
     public DbSet<PublicKey> PublicKeys => Set<PublicKey>();
     public DbSet<UserSession> Sessions => Set<UserSession>();
     public DbSet<SsoEvent> SsoEvents => Set<SsoEvent>();
+    public DbSet<Providers.SsoStrategy> SsoStrategies => Set<Providers.SsoStrategy>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

@@ -20,5 +20,7 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.Property(u => u.PasswordHash).HasMaxLength(512);
         b.Property(u => u.ImportedPasswordHash).HasMaxLength(512);
         b.HasOne<Gatehouse.Tenancy.Site>().WithMany().HasForeignKey(u => u.SiteId).OnDelete(DeleteBehavior.Cascade);
+        // A provider with users cannot disappear under them; the API explains this before the database has to.
+        b.HasOne<Gatehouse.Providers.SsoStrategy>().WithMany().HasForeignKey(u => u.SsoStrategyId).OnDelete(DeleteBehavior.Restrict);
     }
 }

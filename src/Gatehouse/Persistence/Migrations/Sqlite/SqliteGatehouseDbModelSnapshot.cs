@@ -299,6 +299,8 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("SsoStrategyId");
+
                     b.HasIndex("SiteId", "SsoStrategyId");
 
                     b.HasIndex("SiteId", "UsernameNormalized")
@@ -381,6 +383,231 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
                     b.HasIndex("SiteId", "Id");
 
                     b.ToTable("sso_events", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Providers.SsoStrategy", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientSecretProtected")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CredentialKey")
+                        .HasMaxLength(1100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DeprovisionBehavior")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DeprovisionGroups")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DeprovisionUsers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DisplayOnLoginPage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LabelNormalized")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LdapBaseDn")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LdapCaCertificate")
+                        .HasMaxLength(65536)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LdapDomain")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LdapHost")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LdapHost2")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LdapHost3")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LdapPasswordProtected")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("LdapPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LdapSecure")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("LdapStartTls")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LdapType")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LdapUsername")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LdapUsernameField")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LogoUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OidcIssuerUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Protocol")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProvisionCompany")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ProvisionDavPermission")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ProvisionFtpPermission")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProvisionGroupDefault")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProvisionGroupExclusion")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProvisionGroupInclusion")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProvisionGroupRequired")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ProvisionGroups")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ProvisionSftpPermission")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProvisionSiteAdminGroups")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("ProvisionUsers")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SamlProviderCertFingerprint")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SamlProviderIssuerUrl")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SamlProviderMetadataContent")
+                        .HasMaxLength(524288)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SamlProviderMetadataUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SamlProviderSloTargetUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SamlProviderSsoTargetUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ScimAuthenticationMethod")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ScimPasswordHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime?>("ScimTokenExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("ScimTokenHash")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ScimUsername")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SortOrder")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subdomain")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CredentialKey")
+                        .IsUnique();
+
+                    b.HasIndex("ScimTokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("SiteId", "LabelNormalized")
+                        .IsUnique();
+
+                    b.ToTable("sso_strategies", (string)null);
                 });
 
             modelBuilder.Entity("Gatehouse.Sessions.UserSession", b =>
@@ -542,9 +769,23 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
                         .HasForeignKey("SiteId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.HasOne("Gatehouse.Providers.SsoStrategy", null)
+                        .WithMany()
+                        .HasForeignKey("SsoStrategyId")
+                        .OnDelete(DeleteBehavior.Restrict);
                 });
 
             modelBuilder.Entity("Gatehouse.Audit.SsoEvent", b =>
+                {
+                    b.HasOne("Gatehouse.Tenancy.Site", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gatehouse.Providers.SsoStrategy", b =>
                 {
                     b.HasOne("Gatehouse.Tenancy.Site", null)
                         .WithMany()
