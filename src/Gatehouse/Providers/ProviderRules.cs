@@ -51,7 +51,7 @@ public sealed class ProviderRules(GatehouseDb db, CurrentSite site, IOptions<Pla
         var what = s.Protocol == ProviderKinds.Saml ? $"The SAML IdP issuer \"{s.SamlProviderIssuerUrl}\""
             : s.Provider == "azure" ? $"The Entra tenant \"{s.Subdomain}\" with client ID \"{s.ClientId}\""
             : $"The client ID \"{s.ClientId}\" of this issuer";
-        return other.SiteId == s.SiteId
+        return other.SiteId == site.Required.Id
             ? new(409, "processing-failure/duplicate-idp-credentials", $"{what} is already used by the provider \"{other.Label}\" of this site.")
             : new(409, "processing-failure/idp-credentials-in-use", $"{what} is already used by another site. Each site needs its own application at the identity provider.");
     }
