@@ -65,7 +65,7 @@ public sealed class ScimFilterParser
                 return ScimError.InvalidPath($"'{path}' puts a filter after a sub-attribute.");
             parser._pos++;
             filter = parser.ParseOr(1);
-            if (filter is null) return ScimError.InvalidPath($"The filter in '{path}' is invalid: {parser._error!.Detail}");
+            if (filter is null) return parser._error!;
             parser.SkipWhitespace();
             if (parser.AtEnd || parser.Current != ']') return ScimError.InvalidPath($"'{path}' is missing ']'.");
             parser._pos++;

@@ -131,7 +131,7 @@ public sealed class ScimFilterToExpression<T> : IScimFilterVisitor<ScimResult<Ex
             if (value.Kind != ScimValueKind.DateTime && !ScimDateTime.TryParse(value.Text, out _))
                 return ScimError.InvalidFilter($"'{value.Text}' is not a valid dateTime");
             var instant = value.Kind == ScimValueKind.DateTime ? value.DateTime : ParseDate(value.Text);
-            object boxed = underlying == typeof(DateTime) ? instant.UtcDateTime : instant;
+            object boxed = underlying == typeof(DateTime) ? (object)instant.UtcDateTime : instant;
             return Binary(op, column, Parameter(boxed, columnType));
         }
         if (underlying == typeof(int) || underlying == typeof(long) || underlying == typeof(decimal) || underlying == typeof(double))
@@ -198,7 +198,7 @@ public sealed class ScimFilterToExpression<T> : IScimFilterVisitor<ScimResult<Ex
     /// <summary>A literal read through a holder's property: query providers parameterise it instead of inlining it.</summary>
     private static Expression Parameter(object value, Type columnType)
     {
-        var holderType = typeof(ValueHolder<>).MakeGenericType(value.GetType());
+        var holderType = typeof(ScimValueHolder<>).MakeGenericType(value.GetType());
         var holder = Activator.CreateInstance(holderType, value)!;
         Expression read = Expression.Property(Expression.Constant(holder), "Value");
         return read.Type == columnType ? read : Expression.Convert(read, columnType);
@@ -211,13 +211,14 @@ public sealed class ScimFilterToExpression<T> : IScimFilterVisitor<ScimResult<Ex
     private static readonly MethodInfo StringEndsWith = typeof(string).GetMethod(nameof(string.EndsWith), [typeof(string)])!;
     private static readonly MethodInfo StringCompare = typeof(string).GetMethod(nameof(string.Compare), [typeof(string), typeof(string)])!;
 
-    private sealed class ValueHolder<TValue>(TValue value)
-    {
-        public TValue Value { get; } = value;
-    }
-
     private sealed class ParameterReplacer(ParameterExpression from, ParameterExpression to) : ExpressionVisitor
     {
         protected override Expression VisitParameter(ParameterExpression node) => node == from ? to : base.VisitParameter(node);
     }
+}
+
+/// <summary>Holds one filter literal so that expression trees read it as a member (a SQL parameter in EF Core).</summary>
+internal sealed class ScimValueHolder<TValue>(TValue value)
+{
+    public TValue Value { get; } = value;
 }

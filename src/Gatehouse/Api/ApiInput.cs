@@ -17,6 +17,19 @@ public sealed class ApiInput
 
     public bool Has(string name) => _values.ContainsKey(name);
 
+    /// <summary>
+    /// An HTML form posted by an admin page, read with the API's field names and rules. For repeated names
+    /// (a hidden "false" before a checkbox) the last value wins.
+    /// </summary>
+    public static ApiInput FromForm(IFormCollection form, params string[] ignore)
+    {
+        var input = new ApiInput();
+        foreach (var (k, v) in form)
+            if (k != "__RequestVerificationToken" && !ignore.Contains(k))
+                input._values[k] = JsonValue.Create(v.Count > 0 ? v[^1] : "");
+        return input;
+    }
+
     public static async Task<(ApiInput? Input, IResult? Error)> ReadAsync(HttpContext http)
     {
         var input = new ApiInput();

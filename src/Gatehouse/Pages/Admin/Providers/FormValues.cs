@@ -1,0 +1,33 @@
+using Gatehouse.Providers;
+
+namespace Gatehouse.Pages.Admin.Providers;
+
+/// <summary>Re-fills the form from what was posted, so a refused save keeps the admin's typing (never secrets).</summary>
+public static class FormValues
+{
+    public static SsoStrategy ToStrategy(IFormCollection f)
+    {
+        string? S(string k) => f.TryGetValue(k, out var v) && v.Count > 0 && !string.IsNullOrEmpty(v[^1]) ? v[^1] : null;
+        bool B(string k) => f.TryGetValue(k, out var v) && v.Count > 0 && v[^1] == "true";
+        return new SsoStrategy
+        {
+            Provider = S("provider") ?? "", Protocol = S("protocol") ?? "", Label = S("label") ?? "", LabelNormalized = "",
+            SamlProviderMetadataUrl = S("saml_provider_metadata_url"), SamlProviderMetadataContent = S("saml_provider_metadata_content"),
+            SamlProviderIssuerUrl = S("saml_provider_issuer_url"), SamlProviderSsoTargetUrl = S("saml_provider_sso_target_url"),
+            SamlProviderSloTargetUrl = S("saml_provider_slo_target_url"), SamlProviderCertFingerprint = S("saml_provider_cert_fingerprint"),
+            Subdomain = S("subdomain"), ClientId = S("client_id"), OidcIssuerUrl = S("oidc_issuer_url"),
+            LdapType = S("ldap_type"), LdapHost = S("ldap_host"), LdapHost2 = S("ldap_host_2"), LdapHost3 = S("ldap_host_3"),
+            LdapPort = int.TryParse(S("ldap_port"), out var port) ? port : null, LdapSecure = B("ldap_secure"), LdapStartTls = B("ldap_start_tls"),
+            LdapUsername = S("ldap_username"), LdapDomain = S("ldap_domain"), LdapBaseDn = S("ldap_base_dn"), LdapUsernameField = S("ldap_username_field"),
+            LdapCaCertificate = S("ldap_ca_certificate"),
+            ScimAuthenticationMethod = S("scim_authentication_method") ?? "none",
+            ProvisionUsers = B("provision_users"), ProvisionGroups = B("provision_groups"), DeprovisionUsers = B("deprovision_users"),
+            DeprovisionGroups = B("deprovision_groups"), DeprovisionBehavior = S("deprovision_behavior") ?? "disable",
+            ProvisionGroupDefault = S("provision_group_default"), ProvisionGroupInclusion = S("provision_group_inclusion"),
+            ProvisionGroupExclusion = S("provision_group_exclusion"), ProvisionGroupRequired = S("provision_group_required"),
+            ProvisionSiteAdminGroups = S("provision_site_admin_groups"), ProvisionCompany = S("provision_company"),
+            ProvisionDavPermission = B("provision_dav_permission"), ProvisionFtpPermission = B("provision_ftp_permission"), ProvisionSftpPermission = B("provision_sftp_permission"),
+            Enabled = !f.ContainsKey("enabled") || B("enabled"), DisplayOnLoginPage = !f.ContainsKey("display_on_login_page") || B("display_on_login_page"),
+        };
+    }
+}
