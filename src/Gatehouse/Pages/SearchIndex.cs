@@ -12,6 +12,7 @@ public static class SearchIndex
         new("API Keys", "/admin/api-keys", "tokens rest api keys"),
         new("SSH Keys", "/admin/ssh-keys", "sftp public keys ssh"),
         new("Sessions", "/admin/sessions", "signed in sign out revoke"),
+        new("SSO Providers", "/admin/sso-providers", "single sign-on saml oidc okta entra azure onelogin auth0 ldap active directory identity provider"),
         new("SSO Events", "/admin/sso-events", "audit log sign-in attempts"),
     ];
 
