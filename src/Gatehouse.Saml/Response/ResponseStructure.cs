@@ -135,6 +135,7 @@ internal static class AssertionLayout
         {
             return new SamlError(SamlErrorCode.IssuerMissing, "The Assertion must start with its Issuer (SAML Core §2.3.3).");
         }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 1; i < children.Count; i++)
         {
             var child = children[i];
@@ -147,6 +148,20 @@ internal static class AssertionLayout
             {
                 return new SamlError(SamlErrorCode.InvalidStructure, $"Unexpected element {child.Name} in the Assertion.",
                     "Issuer, Signature?, Subject?, Conditions?, Advice?, statements", child.Name);
+            }
+            // Subject, Conditions and Advice occur at most once: a second one would be a second truth.
+            if (child.LocalName is "Subject" or "Conditions" or "Advice" && !seen.Add(child.LocalName))
+            {
+                return new SamlError(SamlErrorCode.InvalidStructure, $"The Assertion has more than one {child.Name}.", "at most one", child.Name);
+            }
+            if (child.LocalName == "Subject")
+            {
+                int identifiers = SafeXml.ElementChildren(child, strict: false)?
+                    .Count(e => e.NamespaceURI == SamlNames.Assertion && e.LocalName is "NameID" or "BaseID" or "EncryptedID") ?? 2;
+                if (identifiers > 1)
+                {
+                    return new SamlError(SamlErrorCode.InvalidStructure, "The Subject names more than one identifier.", "one NameID", identifiers.ToString());
+                }
             }
         }
         return null;

@@ -17,19 +17,11 @@ public static class SamlResponseValidator
         {
             throw new ArgumentException("Set exactly one of SamlResponse and SamlResponseXml.", nameof(parameters));
         }
-        var run = new Run(parameters);
-        try
-        {
-            var error = run.Execute(out var assertion);
-            return error is null ? SamlValidationResult.Success(assertion!) : SamlValidationResult.Failure(error);
-        }
-        finally
-        {
-            run.Dispose();
-        }
+        var error = new Run(parameters).Execute(out var assertion);
+        return error is null ? SamlValidationResult.Success(assertion!) : SamlValidationResult.Failure(error);
     }
 
-    private sealed class Run(ResponseValidationParameters p) : IDisposable
+    private sealed class Run(ResponseValidationParameters p)
     {
         private List<RSA>? _keys;
 
@@ -71,6 +63,11 @@ public static class SamlResponseValidator
             if (string.IsNullOrEmpty(response.Attr("ID")))
             {
                 return new SamlError(SamlErrorCode.MissingId, "The Response has no ID.");
+            }
+            if (!SamlDateTime.TryParse(response.Attr("IssueInstant"), out _))
+            {
+                return new SamlError(SamlErrorCode.InvalidTimestamp, "The Response IssueInstant is not a UTC xs:dateTime (SAML Core §1.3.3).",
+                    "yyyy-MM-ddTHH:mm:ss[.fff]Z", response.Attr("IssueInstant") ?? "(none)");
             }
             var ids = new HashSet<string>(StringComparer.Ordinal);
             var scan = DocumentScan.Run(response, ids);
@@ -185,14 +182,7 @@ public static class SamlResponseValidator
             var keys = new List<RSA>(certificates.Count);
             foreach (var certificate in certificates)
             {
-                var rsa = certificate.GetRSAPublicKey();
-                if (rsa is null) continue;
-                if (rsa.KeySize < 2048)
-                {
-                    rsa.Dispose(); // weak keys are not trusted (NIST SP 800-131A)
-                    continue;
-                }
-                keys.Add(rsa);
+                if (TrustedKeyCache.Get(certificate) is { } rsa) keys.Add(rsa);
             }
             return keys;
         }
@@ -225,10 +215,5 @@ public static class SamlResponseValidator
         private static SamlError TooLarge(long limit, long actual) =>
             new(SamlErrorCode.MessageTooLarge, "The SAML message exceeds the size limit.", $"<= {limit}", actual.ToString());
 
-        public void Dispose()
-        {
-            if (_keys is null) return;
-            foreach (var key in _keys) key.Dispose();
-        }
     }
 }

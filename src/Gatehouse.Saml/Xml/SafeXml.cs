@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Xml;
 
@@ -69,7 +70,9 @@ internal static class SafeXml
         };
         try
         {
-            var stream = new MemoryStream(xml.ToArray(), writable: false);
+            var stream = MemoryMarshal.TryGetArray(xml, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(xml.ToArray(), writable: false);
             using var reader = context is null
                 ? XmlReader.Create(stream, ReaderSettings(maxCharacters))
                 : XmlReader.Create(stream, ReaderSettings(maxCharacters), context);
@@ -88,6 +91,27 @@ internal static class SafeXml
             return null;
         }
         return document;
+    }
+
+    /// <summary>Parses text that is already decoded (metadata pasted by an administrator): the XML
+    /// declaration's encoding is irrelevant then, so a .NET-written "utf-16" declaration does not fail.</summary>
+    public static XmlDocument? Load(string xml, long maxCharacters, out SamlError? error)
+    {
+        error = null;
+        var document = new XmlDocument { PreserveWhitespace = true, XmlResolver = null };
+        try
+        {
+            using var reader = XmlReader.Create(new StringReader(xml), ReaderSettings(maxCharacters));
+            document.Load(reader);
+        }
+        catch (XmlException ex)
+        {
+            error = xml.Contains("<!DOCTYPE", StringComparison.Ordinal)
+                ? new SamlError(SamlErrorCode.DtdProhibited, "The document contains a DOCTYPE; DTDs are refused (XXE / entity expansion).")
+                : new SamlError(SamlErrorCode.MalformedXml, $"The document is not well-formed XML: {ex.Message}");
+            return null;
+        }
+        return document.DocumentElement is null ? null : document;
     }
 
     private static bool ContainsDoctype(ReadOnlySpan<byte> xml) =>

@@ -41,4 +41,5 @@ public static class SsoEventTypes
     public const string AccountChange = "Account Change";
     public const string ProviderChange = "Provider Change";
     public const string SsoLogin = "SSO Login";
+    public const string LdapLogin = "LDAP Login";
 }

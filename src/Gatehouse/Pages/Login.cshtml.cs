@@ -10,7 +10,7 @@ namespace Gatehouse.Pages;
 /// The site's sign-in page: username/password (CONTRACT §3) and, from the SSO capability, one button per provider.
 /// Sign-in always starts a new session (the old one, if any, is revoked: no session fixation).
 /// </summary>
-public sealed class LoginModel(CurrentSite site, PasswordSignIn signIn, SessionService sessions, SessionCookie cookie, Persistence.GatehouseDb db) : PageModel
+public sealed class LoginModel(CurrentSite site, PasswordSignIn signIn, WebSignIn webSignIn, Persistence.GatehouseDb db) : PageModel
 {
     [BindProperty(Name = "username")] public string? Username { get; set; }
     [BindProperty(Name = "password")] public string? Password { get; set; }
@@ -50,11 +50,7 @@ public sealed class LoginModel(CurrentSite site, PasswordSignIn signIn, SessionS
             return Page();
         }
 
-        if (cookie.Read(HttpContext) is { Length: > 0 } old)
-            await sessions.RevokeAsync(sessions.ByToken(old), "replaced_at_sign_in", ct);
-        var (session, token) = sessions.Create(result.User!, SessionService.WebKind, HttpContext);
-        await HttpContext.RequestServices.GetRequiredService<Persistence.GatehouseDb>().SaveChangesAsync(ct);
-        cookie.Write(HttpContext, token, session.ExpiresAt);
+        await webSignIn.StartAsync(HttpContext, result.User!, "web", ct);
         return LocalRedirect(SafeReturnPath.Or(ReturnTo));
     }
 }

@@ -28,6 +28,9 @@ public abstract class GatehouseDb(DbContextOptions options, CurrentSite currentS
     public DbSet<UserSession> Sessions => Set<UserSession>();
     public DbSet<SsoEvent> SsoEvents => Set<SsoEvent>();
     public DbSet<Providers.SsoStrategy> SsoStrategies => Set<Providers.SsoStrategy>();
+    public DbSet<Providers.SsoIdentityLink> SsoIdentityLinks => Set<Providers.SsoIdentityLink>();
+    public DbSet<Providers.SsoFlowState> SsoFlowStates => Set<Providers.SsoFlowState>();
+    public DbSet<Providers.ReplayCacheEntry> ReplayCache => Set<Providers.ReplayCacheEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)

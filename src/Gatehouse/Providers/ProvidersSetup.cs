@@ -12,6 +12,10 @@ public static class ProvidersSetup
         services.AddScoped<ProviderLifecycle>();
         services.AddScoped<SaveSsoStrategy>();
         services.AddScoped<RemoveSsoStrategy>();
+        services.AddScoped<SsoFlows>();
+        services.AddScoped<ReplayCache>();
+        services.AddScoped<CompleteSsoSignIn>();
+        services.AddScoped<Sessions.WebSignIn>();
         return services;
     }
 }

@@ -74,6 +74,23 @@ public sealed class SsoStrategy : ISiteScoped
     public string? LdapUsernameField { get; set; }
     public string? LdapCaCertificate { get; set; }
 
+    // Shared sign-in behaviour (SAML and OIDC)
+    /// <summary>Tolerance for IdP clock differences on every time check; default 3 minutes.</summary>
+    public int ClockSkewSeconds { get; set; } = 180;
+    /// <summary>SAML: an attribute name (null = NameID). OIDC: preferred_username, email, upn or sub.</summary>
+    public string? IdentityAttribute { get; set; }
+    /// <summary>SAML IdP-initiated responses are refused unless this is on.</summary>
+    public bool AllowIdpInitiated { get; set; }
+    /// <summary>Protocol options beyond the contract's fields (JSON owned by the protocol capability).</summary>
+    public string? ProtocolOptionsJson { get; set; }
+    /// <summary>Last good fetched configuration (IdP metadata, OIDC discovery and JWKS) and refresh status, as JSON.</summary>
+    public string? ProtocolCacheJson { get; set; }
+    public DateTime? ProtocolCacheRefreshAt { get; set; }
+    /// <summary>The last refresh failure shown to the admin; the last good configuration stays in use.</summary>
+    public string? ProtocolCacheError { get; set; }
+    /// <summary>SP key material generated for this provider (signing/encryption, current and next), Data Protection ciphertext.</summary>
+    public string? SpKeysProtected { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

@@ -15,6 +15,9 @@ public enum SignInFailure
     Disabled,
     SsoUser,
     RateLimited,
+    ProviderDisabled,
+    DirectoryUnavailable,
+    DirectoryAccountProblem,
 }
 
 public sealed record PasswordSignInRequest(string? Username, string? Password, string Interface);
@@ -31,7 +34,7 @@ public sealed record PasswordSignInResult(User? User, SignInFailure Failure, Dat
 /// </summary>
 public sealed class PasswordSignIn(
     GatehouseDb db, PasswordHashing hashing, AuditLog audit, TimeProvider time, IOptions<GatehouseOptions> options,
-    ILogger<PasswordSignIn> logger)
+    ILogger<PasswordSignIn> logger, IEnumerable<Providers.IDirectoryPasswordCheck> directoryChecks)
 {
     public async Task<PasswordSignInResult> HandleAsync(PasswordSignInRequest request, HttpContext http, CancellationToken ct)
     {
@@ -46,7 +49,7 @@ public sealed class PasswordSignIn(
         {
             var since = now - o.IpWindow;
             var recent = await db.SsoEvents.IgnoreQueryFilters()
-                .CountAsync(e => e.Ip == ip && e.CreatedAt > since && e.EventType == SsoEventTypes.PasswordLogin && e.Status == "failure", ct);
+                .CountAsync(e => e.Ip == ip && e.CreatedAt > since && (e.EventType == SsoEventTypes.PasswordLogin || e.EventType == SsoEventTypes.LdapLogin) && e.Status == "failure", ct);
             if (recent >= o.AttemptsPerIp)
                 return await Fail(null, username, SignInFailure.RateLimited, "rate_limited", request.Interface, http, ct);
         }
@@ -66,12 +69,31 @@ public sealed class PasswordSignIn(
         if (user.LockoutExpires is { } until && until > now)
             return await Fail(user, username, SignInFailure.LockedOut, "locked_out", request.Interface, http, ct, until);
 
+        // 4. Verify: the directory of an LDAP/AD provider, our hash, or an imported one that is upgraded on success.
+        Providers.SsoStrategy? directory = null;
         if (user.AuthenticationMethod == AuthenticationMethods.Sso)
-            return await Fail(user, username, SignInFailure.SsoUser, "sso_user", request.Interface, http, ct);
+        {
+            directory = await db.SsoStrategies.FirstOrDefaultAsync(s => s.Id == user.SsoStrategyId && s.Protocol == Providers.ProviderKinds.Ldap, ct);
+            if (directory is null || directoryChecks.FirstOrDefault() is null)
+                return await Fail(user, username, SignInFailure.SsoUser, "sso_user", request.Interface, http, ct);
+            if (!directory.Enabled)
+                return await Fail(user, username, SignInFailure.ProviderDisabled, "provider_disabled", request.Interface, http, ct);
+        }
 
-        // 4. Verify: our hash, or an imported one that is upgraded on success.
         var ok = false;
-        if (password.Length is > 0 and <= 1024)
+        if (directory is not null)
+        {
+            // Empty passwords never reach the directory: an LDAP bind with one is an anonymous bind that "succeeds".
+            if (password.Length is 0 or > 1024)
+                return await Fail(user, username, SignInFailure.InvalidCredentials, "empty_password", request.Interface, http, ct);
+            var check = await directoryChecks.First().CheckAsync(directory, user, password, ct);
+            if (check.Outcome == Providers.DirectoryCheckOutcome.DirectoryUnavailable)
+                return await Fail(user, username, SignInFailure.DirectoryUnavailable, check.Reason, request.Interface, http, ct, detail: check.Detail, provider: directory);
+            if (check.Outcome == Providers.DirectoryCheckOutcome.AccountProblem)
+                return await Fail(user, username, SignInFailure.DirectoryAccountProblem, check.Reason, request.Interface, http, ct, detail: check.Message, provider: directory);
+            ok = check.Outcome == Providers.DirectoryCheckOutcome.Valid;
+        }
+        else if (password.Length is > 0 and <= 1024)
         {
             if (user.AuthenticationMethod == AuthenticationMethods.Password && user.PasswordHash is not null)
             {
@@ -119,15 +141,17 @@ public sealed class PasswordSignIn(
         if (request.Interface == "web") user.LastWebLoginAt = now;
         else if (request.Interface == "restapi") user.LastRestapiLoginAt = now;
         else if (request.Interface == "desktop") user.LastDesktopLoginAt = now;
-        audit.Add(SsoEventTypes.PasswordLogin, true, userId: user.Id, username: user.Username, @interface: request.Interface, http: http);
+        audit.Add(directory is null ? SsoEventTypes.PasswordLogin : SsoEventTypes.LdapLogin, true, userId: user.Id, username: user.Username,
+            @interface: request.Interface, http: http, provider: directory?.Provider, providerLabel: directory?.Label, ssoStrategyId: directory?.Id);
         await db.SaveChangesAsync(ct);
         return new PasswordSignInResult(user, SignInFailure.None);
     }
 
     private async Task<PasswordSignInResult> Fail(User? user, string username, SignInFailure failure, string reason,
-        string @interface, HttpContext http, CancellationToken ct, DateTime? lockout = null)
+        string @interface, HttpContext http, CancellationToken ct, DateTime? lockout = null, string? detail = null, Providers.SsoStrategy? provider = null)
     {
-        audit.Add(SsoEventTypes.PasswordLogin, false, reason, Describe(failure), user?.Id, username.Length > 128 ? username[..128] : username, @interface, http);
+        audit.Add(provider is null ? SsoEventTypes.PasswordLogin : SsoEventTypes.LdapLogin, false, reason, detail ?? Describe(failure), user?.Id,
+            username.Length > 128 ? username[..128] : username, @interface, http, provider?.Provider, provider?.Label, provider?.Id);
         await db.SaveChangesAsync(ct);
         SessionsLog.SignInFailed(logger, reason, user?.Id);
         return new PasswordSignInResult(user, failure, lockout ?? user?.LockoutExpires);
@@ -140,6 +164,9 @@ public sealed class PasswordSignIn(
         SignInFailure.Disabled => "This account is disabled. Ask a site administrator to enable it.",
         SignInFailure.SsoUser => "This account signs in through single sign-on. Use the \"Sign in with …\" button in a browser, the desktop app, or an API key.",
         SignInFailure.RateLimited => "Too many sign-in attempts from your address. Wait a few minutes and try again.",
+        SignInFailure.ProviderDisabled => "Signing in with your directory account is turned off for this site. Ask your site administrator.",
+        SignInFailure.DirectoryUnavailable => "Your directory could not be reached to check your password. Try again in a few minutes; if it persists, tell your site administrator.",
+        SignInFailure.DirectoryAccountProblem => "Your directory account cannot sign in right now (it may be disabled, locked, or need a new password). Contact your IT help desk.",
         _ => "",
     };
 }

@@ -30,6 +30,9 @@ public static class SessionsApi
                         SignInFailure.LockedOut => ApiErrors.Result(401, "not-authenticated/lockout-region-mismatch", "Account Locked", PasswordSignIn.Describe(result.Failure)),
                         SignInFailure.SsoUser => ApiErrors.Result(401, "not-authenticated/sso-user-browser-login-required", "Single Sign-On Required", PasswordSignIn.Describe(result.Failure)),
                         SignInFailure.Disabled => ApiErrors.Result(401, "not-authenticated/user-disabled", "User Disabled", PasswordSignIn.Describe(result.Failure)),
+                        SignInFailure.ProviderDisabled => ApiErrors.Result(401, "not-authenticated/sso-provider-disabled", "Sso Provider Disabled", PasswordSignIn.Describe(result.Failure)),
+                        SignInFailure.DirectoryUnavailable => ApiErrors.Result(503, "processing-failure/directory-unavailable", "Directory Unavailable", PasswordSignIn.Describe(result.Failure)),
+                        SignInFailure.DirectoryAccountProblem => ApiErrors.Result(401, "not-authenticated/directory-account-restricted", "Directory Account Restricted", PasswordSignIn.Describe(result.Failure)),
                         _ => ApiErrors.Result(401, "not-authenticated/invalid-username-or-password", "Invalid Username Or Password", PasswordSignIn.Describe(result.Failure)),
                     };
                 var (session, token) = sessions.Create(result.User!, SessionService.ApiKind, http);

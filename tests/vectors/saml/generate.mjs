@@ -11,6 +11,7 @@
 import { execFileSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
@@ -18,7 +19,11 @@ import { SignedXml } from "xml-crypto";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const keysDir = path.join(here, "keys");
-const outDir = path.join(here, "responses");
+// --check: regenerate into a temporary folder and compare with the committed vectors (CI drift check).
+// Encrypted vectors are compared by name only: RSA-OAEP and the random IVs make them differ on every run.
+const check = process.argv.includes("--check");
+const outRoot = check ? fs.mkdtempSync(path.join(os.tmpdir(), "saml-vectors-")) : here;
+const outDir = path.join(outRoot, "responses");
 
 // ---------------------------------------------------------------------------------------------------
 // Fixed context (mirrored in tests/Gatehouse.Saml.Tests/Vectors.cs)
@@ -459,10 +464,10 @@ add("xpath-transform", responseXml(signAssertion(assertionXml(), { transforms: [
 add("xslt-transform", responseXml(signAssertion(assertionXml(), { transforms: [ALG.enveloped, ALG.xslt, ALG.excC14n] })), "XSLT transform in the Reference.");
 add("inclusive-c14n", responseXml(signAssertion(assertionXml(), { c14n: ALG.c14n })), "SignedInfo canonicalized with inclusive C14N.");
 add("reference-uri-empty", responseXml(signAssertion(assertionXml(), { emptyUri: true })), "Reference URI=\"\" (whole document).");
-add("reference-other-id", responseXml(sign(responseXml(assertionXml()), {
+add("reference-other-id", sign(responseXml(assertionXml()), {
   key: keys.idpA, xpath: RESPONSE_XPATH,
   location: "/*[local-name(.)='Response']/*[local-name(.)='Assertion']/*[local-name(.)='Issuer']",
-})), "Signature inside the Assertion but referencing the Response ID.");
+}), "Signature inside the Assertion but referencing the Response ID.");
 add("signedinfo-wrapped", mutate(baseline, (doc) => {
   const s = signatureOf(assertionOf(doc));
   const wrapper = doc.createElementNS(null, "WRAPPER");
@@ -526,5 +531,62 @@ for (const [name, { xml, note }] of Object.entries(vectors)) {
   fs.writeFileSync(path.join(outDir, `${name}.xml`), xml);
   manifest.vectors[name] = { note, bytes: Buffer.byteLength(xml) };
 }
-fs.writeFileSync(path.join(here, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-console.log(`wrote ${Object.keys(vectors).length} vectors to ${path.relative(process.cwd(), outDir) || "."}`);
+// IdP metadata: current signing cert (use="signing"), rollover cert (no use), and an encryption-only cert
+// that must not be pinned for signatures.
+{
+  const der = (pem) => pem.replace(/-----[^-]+-----/g, "").replace(/\s+/g, "");
+  const key = (use, pem) => `
+    <md:KeyDescriptor${use ? ` use="${use}"` : ""}>
+      <ds:KeyInfo><ds:X509Data><ds:X509Certificate>${der(pem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>
+    </md:KeyDescriptor>`;
+  const entity = (id, body, attrs = "") => `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="${NS.ds}" entityID="${id}"${attrs}>${body}
+</md:EntityDescriptor>`;
+  const idpBody = (certs) => `
+  <md:IDPSSODescriptor WantAuthnRequestsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">${certs}
+    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp-a.example.com/saml/slo"/>
+    <md:NameIDFormat>urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress</md:NameIDFormat>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp-a.example.com/saml/sso?tenant=acme"/>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp-a.example.com/saml/sso/post"/>
+  </md:IDPSSODescriptor>`;
+  const metaDir = path.join(outRoot, "metadata");
+  fs.mkdirSync(metaDir, { recursive: true });
+  const idpA = entity(ctx.idpEntityId, idpBody(key("signing", keys.idpA.cert) + key(null, keys.idpANext.cert) + key("encryption", keys.sp.cert)),
+    ' validUntil="2030-06-01T00:00:00Z" cacheDuration="PT6H"');
+  fs.writeFileSync(path.join(metaDir, "idp-a.xml"), `<?xml version="1.0" encoding="UTF-8"?>\n${idpA}\n`);
+  const idpB = entity(ctx.idpBEntityId, idpBody(key("signing", keys.idpB.cert)));
+  const sp = entity("https://sp.example.org/sp", `
+  <md:SPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://sp.example.org/acs" index="0"/>
+  </md:SPSSODescriptor>`);
+  fs.writeFileSync(path.join(metaDir, "federation.xml"), `<?xml version="1.0" encoding="UTF-8"?>
+<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" validUntil="2030-02-01T00:00:00Z">
+${idpA}
+${idpB}
+${sp}
+</md:EntitiesDescriptor>
+`);
+}
+
+fs.writeFileSync(path.join(outRoot, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(`wrote ${Object.keys(vectors).length} vectors to ${outDir}`);
+
+if (check) {
+  const drift = [];
+  for (const sub of ["responses", "metadata"]) {
+    const fresh = fs.readdirSync(path.join(outRoot, sub)).sort();
+    const committed = fs.existsSync(path.join(here, sub)) ? fs.readdirSync(path.join(here, sub)).sort() : [];
+    if (fresh.join() !== committed.join()) drift.push(`${sub}: file set differs`);
+    for (const f of fresh) {
+      if (f.includes("encrypted") || !committed.includes(f)) continue;
+      const a = fs.readFileSync(path.join(outRoot, sub, f));
+      const b = fs.readFileSync(path.join(here, sub, f));
+      if (!a.equals(b)) drift.push(`${sub}/${f}`);
+    }
+  }
+  fs.rmSync(outRoot, { recursive: true, force: true });
+  if (drift.length > 0) {
+    console.error(`committed vectors differ from generate.mjs output (run 'npm run generate' and commit):\n  ${drift.join("\n  ")}`);
+    process.exit(1);
+  }
+  console.log("committed vectors match the generator");
+}

@@ -48,6 +48,9 @@ public sealed class SsoStrategyConfiguration : IEntityTypeConfiguration<SsoStrat
         b.Property(s => s.LdapBaseDn).HasMaxLength(1024);
         b.Property(s => s.LdapUsernameField).HasMaxLength(64);
         b.Property(s => s.LdapCaCertificate).HasMaxLength(64 * 1024);
+        b.Property(s => s.IdentityAttribute).HasMaxLength(256);
+        b.Property(s => s.ProtocolCacheError).HasMaxLength(2000);
+        b.HasIndex(s => s.ProtocolCacheRefreshAt);
         b.HasOne<Gatehouse.Tenancy.Site>().WithMany().HasForeignKey(s => s.SiteId).OnDelete(DeleteBehavior.Cascade);
     }
 }

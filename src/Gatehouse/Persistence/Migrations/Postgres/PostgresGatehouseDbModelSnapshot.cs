@@ -402,6 +402,126 @@ namespace Gatehouse.Persistence.Migrations.Postgres
                     b.ToTable("sso_events", (string)null);
                 });
 
+            modelBuilder.Entity("Gatehouse.Providers.ReplayCacheEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(600)
+                        .HasColumnType("character varying(600)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("replay_cache", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Providers.SsoFlowState", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime?>("ConsumedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("DataProtected")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("HandleHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("SsoStrategyId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("HandleHash")
+                        .IsUnique();
+
+                    b.HasIndex("SiteId");
+
+                    b.ToTable("sso_flow_states", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Providers.SsoIdentityLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("SsoStrategyId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("SiteId", "UserId");
+
+                    b.HasIndex("SsoStrategyId", "Issuer", "Subject")
+                        .IsUnique();
+
+                    b.ToTable("sso_identity_links", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Providers.SsoStrategy", b =>
                 {
                     b.Property<long>("Id")
@@ -410,6 +530,9 @@ namespace Gatehouse.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<bool>("AllowIdpInitiated")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ClientId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
@@ -417,6 +540,9 @@ namespace Gatehouse.Persistence.Migrations.Postgres
                     b.Property<string>("ClientSecretProtected")
                         .HasMaxLength(4096)
                         .HasColumnType("character varying(4096)");
+
+                    b.Property<int>("ClockSkewSeconds")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -441,6 +567,10 @@ namespace Gatehouse.Persistence.Migrations.Postgres
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("IdentityAttribute")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
 
                     b.Property<string>("Label")
                         .IsRequired()
@@ -513,6 +643,19 @@ namespace Gatehouse.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("ProtocolCacheError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ProtocolCacheJson")
+                        .HasColumnType("text");
+
+                    b.Property<DateTime?>("ProtocolCacheRefreshAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProtocolOptionsJson")
+                        .HasColumnType("text");
 
                     b.Property<string>("Provider")
                         .IsRequired()
@@ -608,6 +751,9 @@ namespace Gatehouse.Persistence.Migrations.Postgres
                     b.Property<int>("SortOrder")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SpKeysProtected")
+                        .HasColumnType("text");
+
                     b.Property<string>("Subdomain")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)");
@@ -619,6 +765,8 @@ namespace Gatehouse.Persistence.Migrations.Postgres
 
                     b.HasIndex("CredentialKey")
                         .IsUnique();
+
+                    b.HasIndex("ProtocolCacheRefreshAt");
 
                     b.HasIndex("ScimTokenHash")
                         .IsUnique();
@@ -806,6 +954,30 @@ namespace Gatehouse.Persistence.Migrations.Postgres
                     b.HasOne("Gatehouse.Tenancy.Site", null)
                         .WithMany()
                         .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gatehouse.Providers.SsoFlowState", b =>
+                {
+                    b.HasOne("Gatehouse.Tenancy.Site", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gatehouse.Providers.SsoIdentityLink", b =>
+                {
+                    b.HasOne("Gatehouse.Providers.SsoStrategy", null)
+                        .WithMany()
+                        .HasForeignKey("SsoStrategyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Gatehouse.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

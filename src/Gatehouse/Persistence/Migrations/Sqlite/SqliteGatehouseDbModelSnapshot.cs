@@ -385,10 +385,127 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
                     b.ToTable("sso_events", (string)null);
                 });
 
+            modelBuilder.Entity("Gatehouse.Providers.ReplayCacheEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(600)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("replay_cache", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Providers.SsoFlowState", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("ConsumedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DataProtected")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("HandleHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SsoStrategyId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ExpiresAt");
+
+                    b.HasIndex("HandleHash")
+                        .IsUnique();
+
+                    b.HasIndex("SiteId");
+
+                    b.ToTable("sso_flow_states", (string)null);
+                });
+
+            modelBuilder.Entity("Gatehouse.Providers.SsoIdentityLink", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SiteId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("SsoStrategyId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UserId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.HasIndex("SiteId", "UserId");
+
+                    b.HasIndex("SsoStrategyId", "Issuer", "Subject")
+                        .IsUnique();
+
+                    b.ToTable("sso_identity_links", (string)null);
+                });
+
             modelBuilder.Entity("Gatehouse.Providers.SsoStrategy", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AllowIdpInitiated")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ClientId")
@@ -398,6 +515,9 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
                     b.Property<string>("ClientSecretProtected")
                         .HasMaxLength(4096)
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("ClockSkewSeconds")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -422,6 +542,10 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
 
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("IdentityAttribute")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Label")
                         .IsRequired()
@@ -493,6 +617,19 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
                     b.Property<string>("Protocol")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtocolCacheError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtocolCacheJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ProtocolCacheRefreshAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtocolOptionsJson")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Provider")
@@ -589,6 +726,9 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
                     b.Property<int>("SortOrder")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SpKeysProtected")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Subdomain")
                         .HasMaxLength(255)
                         .HasColumnType("TEXT");
@@ -600,6 +740,8 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
 
                     b.HasIndex("CredentialKey")
                         .IsUnique();
+
+                    b.HasIndex("ProtocolCacheRefreshAt");
 
                     b.HasIndex("ScimTokenHash")
                         .IsUnique();
@@ -781,6 +923,30 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
                     b.HasOne("Gatehouse.Tenancy.Site", null)
                         .WithMany()
                         .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gatehouse.Providers.SsoFlowState", b =>
+                {
+                    b.HasOne("Gatehouse.Tenancy.Site", null)
+                        .WithMany()
+                        .HasForeignKey("SiteId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Gatehouse.Providers.SsoIdentityLink", b =>
+                {
+                    b.HasOne("Gatehouse.Providers.SsoStrategy", null)
+                        .WithMany()
+                        .HasForeignKey("SsoStrategyId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Gatehouse.Accounts.User", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
