@@ -67,7 +67,8 @@ public static class UsersApi
             return Results.Json(await db.Users.Where(u => u.Id == user.Id).Select(UserJson.Projection).FirstAsync(ct), ApiJson.Options);
         }));
 
-        api.MapDelete("/users/{id}", async (string id, HttpContext http, GatehouseDb db, CancellationToken ct) =>
+        // Delete and unlock read their (unused) body too, so a malformed request is refused rather than acted on.
+        api.MapDelete("/users/{id}", (string id, HttpContext http, GatehouseDb db, CancellationToken ct) => ApiEndpoints.WithInput(http, async _ =>
         {
             if (!ApiEndpoints.IsAdmin(http)) return ApiErrors.SiteAdminRequired();
             if (!long.TryParse(id, out var userId)) return ApiErrors.NotFound("user");
@@ -77,9 +78,9 @@ public static class UsersApi
             if (!await AdminGuard.HoldsAsync(db, ct)) return ApiErrors.Conflict("last-password-admin", AdminGuard.Message);
             await db.SaveChangesAsync(ct);
             return Results.NoContent();
-        });
+        }));
 
-        api.MapPost("/users/{id}/unlock", async (string id, HttpContext http, GatehouseDb db, AuditLog audit, CancellationToken ct) =>
+        api.MapPost("/users/{id}/unlock", (string id, HttpContext http, GatehouseDb db, AuditLog audit, CancellationToken ct) => ApiEndpoints.WithInput(http, async _ =>
         {
             if (!ApiEndpoints.IsAdmin(http)) return ApiErrors.SiteAdminRequired();
             if (!long.TryParse(id, out var userId)) return ApiErrors.NotFound("user");
@@ -90,7 +91,7 @@ public static class UsersApi
             audit.Add(SsoEventTypes.AccountChange, true, "unlocked", $"Unlocked by {http.User.Identity!.Name}", user.Id, user.Username, "restapi", http);
             await db.SaveChangesAsync(ct);
             return Results.NoContent();
-        });
+        }));
     }
 
     /// <summary>Saves; a unique-index race (two creates of one username) becomes a field error, not a 500.</summary>

@@ -42,4 +42,5 @@ public static class SsoEventTypes
     public const string ProviderChange = "Provider Change";
     public const string SsoLogin = "SSO Login";
     public const string LdapLogin = "LDAP Login";
+    public const string LdapSync = "LDAP Sync";
 }

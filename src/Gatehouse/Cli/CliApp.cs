@@ -11,6 +11,7 @@ public static class CliApp
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(SitesCommands.Create());
+        root.Subcommands.Add(UsersCommands.Create());
         return await root.Parse(args).InvokeAsync();
     }
 }

@@ -1,8 +1,11 @@
 using Gatehouse.Accounts;
 using Gatehouse.Api;
 using Gatehouse.Audit;
+using Gatehouse.Import;
 using Gatehouse.Persistence;
+using Gatehouse.Oidc;
 using Gatehouse.Providers;
+using Gatehouse.Provisioning;
 using Gatehouse.Sessions;
 using Gatehouse.Tenancy;
 using Microsoft.AspNetCore.Authentication;
@@ -61,6 +64,11 @@ public static class GatehouseHost
         services.AddSingleton<SessionCookie>();
         services.AddScoped<PasswordSignIn>();
         services.AddProviders();
+        Gatehouse.Ldap.LdapSetup.AddLdap(services);
+        services.AddImport();
+        services.AddProvisioning();
+        Gatehouse.Saml.SamlSetup.AddSaml(services);
+        services.AddOidc();
 
         services.AddAuthentication(GatehouseAuthenticationHandler.Scheme)
             .AddScheme<AuthenticationSchemeOptions, GatehouseAuthenticationHandler>(GatehouseAuthenticationHandler.Scheme, null);
@@ -110,8 +118,19 @@ public static class GatehouseHost
         api.MapUsersApi();
         app.MapSessionsApi(api);
         api.MapSsoStrategiesApi();
+        Gatehouse.Ldap.LdapApi.MapLdapApi(api);
+        api.MapUserImportsApi();
+        api.MapGroupsApi();
+        api.MapGroupUsersApi();
+        api.MapApiKeysApi();
+        api.MapPublicKeysApi();
+        api.MapSsoEventsApi();
+        api.MapUserSessionsApi();
         app.MapSiteAssets();
         app.MapSsoSignIn();
+        app.MapScim();
+        Gatehouse.Saml.SamlSetup.MapSaml(app);
+        app.MapOidc();
         app.MapRazorPages();
         return app;
     }

@@ -28,8 +28,14 @@ public sealed class AuthorizeModel(SsoFlows flows, CompleteSsoSignIn complete, G
         return Page();
     }
 
-    public async Task<IResult> OnPostAsync(CancellationToken ct) =>
-        await complete.AuthorizeAsync(HttpContext, Request.Cookies[CompleteSsoSignIn.PendingCookie], ct);
+    // Razor Pages handlers cannot return IResult; the shared completion returns one (it also serves minimal APIs).
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct) =>
+        new HttpResultAction(await complete.AuthorizeAsync(HttpContext, Request.Cookies[CompleteSsoSignIn.PendingCookie], ct));
+
+    private sealed class HttpResultAction(IResult result) : IActionResult
+    {
+        public Task ExecuteResultAsync(ActionContext context) => result.ExecuteAsync(context.HttpContext);
+    }
 
     public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct)
     {

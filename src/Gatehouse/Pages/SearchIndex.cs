@@ -7,18 +7,19 @@ public static class SearchIndex
 {
     private static readonly SearchEntry[] AdminPages =
     [
-        new("Users", "/admin/users", "people accounts members authentication method"),
+        new("Users", "/admin/users", "people accounts members authentication method unlock locked disable"),
         new("Groups", "/admin/groups", "teams membership"),
+        new("Import users", "/admin/import", "bulk import export csv upload create users sso"),
         new("API Keys", "/admin/api-keys", "tokens rest api keys"),
         new("SSH Keys", "/admin/ssh-keys", "sftp public keys ssh"),
-        new("Sessions", "/admin/sessions", "signed in sign out revoke"),
+        new("Sessions", "/admin/sessions", "signed in sign out revoke end logout"),
         new("SSO Providers", "/admin/sso-providers", "single sign-on saml oidc okta entra azure onelogin auth0 ldap active directory identity provider"),
         new("SSO Events", "/admin/sso-events", "audit log sign-in attempts"),
     ];
 
     private static readonly SearchEntry[] UserPages =
     [
-        new("My account", "/account", "profile my api keys my ssh keys"),
+        new("My account", "/account", "profile my api keys my ssh keys change password"),
     ];
 
     public static IReadOnlyList<SearchEntry> For(bool admin) => admin ? [.. AdminPages, .. UserPages] : UserPages;

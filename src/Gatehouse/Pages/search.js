@@ -33,3 +33,25 @@
     if (ev.key === 'ArrowUp') { ev.preventDefault(); (i > 0 ? links[i - 1] : input).focus(); }
   });
 })();
+
+// Copy buttons (loaded on every signed-in page with the search box): <button data-copy="element-id">
+// copies that element's value or text, e.g. a new API key or a provider's ACS URL.
+(function () {
+  document.addEventListener('click', async ev => {
+    const button = ev.target.closest('button[data-copy]');
+    if (!button) return;
+    const el = document.getElementById(button.dataset.copy);
+    if (!el) return;
+    const text = 'value' in el ? el.value : el.textContent;
+    const label = button.textContent;
+    try {
+      await navigator.clipboard.writeText(text.trim());
+      button.textContent = 'Copied';
+    } catch {
+      // No clipboard access (an insecure origin or a denied permission): select it for Ctrl+C instead.
+      if (el.select) el.select(); else window.getSelection().selectAllChildren(el);
+      button.textContent = 'Press Ctrl+C';
+    }
+    setTimeout(() => { button.textContent = label; }, 2000);
+  });
+})();

@@ -22,7 +22,8 @@ public sealed record PendingAuthorization(long UserId, long StrategyId, string I
 /// (link first, then username), refuse clearly (disabled, other method, unknown), ask once to "Authorize" the
 /// link, then start the session. Every outcome is an <see cref="SsoEvent"/>.
 /// </summary>
-public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn webSignIn, AuditLog audit, TimeProvider time)
+public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn webSignIn, AuditLog audit, TimeProvider time,
+    Provisioning.JitProvisioning jit)
 {
     public const string AuthorizeKind = "authorize";
     public const string PendingCookie = "gh_sso_authorize";
@@ -50,6 +51,8 @@ public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn 
                 return await Refuse(http, s, identity, "identity_missing", $"{s.Label} did not send the attribute that names your account. Ask your site administrator to check the provider's settings.", null, ct);
             var normalized = User.Normalize(username);
             user = await db.Users.FirstOrDefaultAsync(u => u.UsernameNormalized == normalized && u.SsoStrategyId == s.Id && u.AuthenticationMethod == AuthenticationMethods.Sso, ct);
+            // JIT (issue 7): with provision_users on, an unknown person is created from the identity's attributes.
+            user ??= await jit.TryProvisionAsync(http, s, identity, ct);
             if (user is null)
             {
                 var elsewhere = await db.Users.AnyAsync(u => u.UsernameNormalized == normalized, ct);

@@ -22,6 +22,17 @@ public interface IProtocolHandler
     /// <summary>Checks the protocol-specific settings (beyond the shared field rules).</summary>
     IEnumerable<SettingsError> ValidateSettings(SsoStrategy strategy);
 
+    /// <summary>Reads the protocol's own writable API fields (beyond the shared ones) into the strategy; called before validation.</summary>
+    void ApplySettings(SsoStrategy strategy, Api.ApiInput input) { }
+
+    /// <summary>Validation that may need I/O (fetch IdP metadata or discovery) or derives settings from it (IdP entity ID,
+    /// generated SP keys). Runs after the shared rules; by default only <see cref="ValidateSettings"/>.</summary>
+    Task<IReadOnlyList<SettingsError>> ValidateSettingsAsync(SsoStrategy strategy, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<SettingsError>>(ValidateSettings(strategy).ToList());
+
+    /// <summary>Adds protocol read-only status (e.g. metadata refresh, certificate expiry) to the API object.</summary>
+    SsoStrategyJson Describe(SsoStrategy strategy, SsoStrategyJson json) => json;
+
     /// <summary>Starts SP-initiated sign-in for a browser (redirect to the IdP, or a form for LDAP).</summary>
     Task<IResult> StartSignInAsync(HttpContext http, SsoStrategy strategy, string? returnTo, CancellationToken ct);
 }

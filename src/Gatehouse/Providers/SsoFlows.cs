@@ -15,9 +15,15 @@ public sealed class SsoFlows(GatehouseDb db, IDataProtectionProvider dataProtect
 {
     private readonly IDataProtector _protector = dataProtection.CreateProtector("Gatehouse.Providers.SsoFlows.v1");
 
-    public async Task<string> StartAsync<T>(string kind, long? strategyId, T data, TimeSpan lifetime, CancellationToken ct)
+    public async Task<string> StartAsync<T>(string kind, long? strategyId, T data, TimeSpan lifetime, CancellationToken ct) =>
+        (await StartAsync(kind, strategyId, _ => data, lifetime, ct)).Handle;
+
+    /// <summary>Starts a flow whose data depends on its own handle (a SAML AuthnRequest carries the handle as RelayState,
+    /// and the flow must keep that request's ID).</summary>
+    public async Task<(string Handle, T Data)> StartAsync<T>(string kind, long? strategyId, Func<string, T> dataForHandle, TimeSpan lifetime, CancellationToken ct)
     {
         var handle = SessionTokens.New(24);
+        var data = dataForHandle(handle);
         var now = time.GetUtcNow().UtcDateTime;
         db.SsoFlowStates.Add(new SsoFlowState
         {
@@ -29,7 +35,7 @@ public sealed class SsoFlows(GatehouseDb db, IDataProtectionProvider dataProtect
             ExpiresAt = now + lifetime,
         });
         await db.SaveChangesAsync(ct);
-        return handle;
+        return (handle, data);
     }
 
     /// <summary>Reads a live flow without using it up (e.g. to show the Authorize page).</summary>

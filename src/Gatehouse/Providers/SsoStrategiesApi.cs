@@ -81,7 +81,7 @@ public static class SsoStrategiesApi
     }
 
     public static SsoStrategyJson ToJson(SsoStrategy s, int users, ProtocolHandlers handlers, HttpContext http, (string?, string?) secrets = default) =>
-        SsoStrategyJson.From(s, users, handlers.Endpoints(s, http.Request), handlers.For(s).SignInAvailable, secrets);
+        handlers.For(s).Describe(s, SsoStrategyJson.From(s, users, handlers.Endpoints(s, http.Request), handlers.For(s).SignInAvailable, secrets));
 
     private static IResult NotFound() => ApiErrors.NotFound("sso-strategy");
 

@@ -58,10 +58,12 @@ public sealed partial class SsoStrategyChanges(GatehouseDb db, ProviderSecrets s
         ApplyProvisioning(s, input);
 
         // 3. Protocol rules, then the handler's own.
+        if (kind is not null) handlers.For(s).ApplySettings(s, input);
         if (input.IsValid && kind is not null)
         {
             RequireProtocolSettings(s, input, creating);
-            foreach (var e in handlers.For(s).ValidateSettings(s)) input.AddError(e.Field, e.Message);
+            if (input.IsValid)
+                foreach (var e in await handlers.For(s).ValidateSettingsAsync(s, ct)) input.AddError(e.Field, e.Message);
         }
         if (input.IsValid) s.CredentialKey = CredentialKey(s);
     }

@@ -22,6 +22,13 @@ public sealed record SsoStrategyJson
     public string? ClientId { get; init; }
     public bool ClientSecretSet { get; init; }
     public string? OidcIssuerUrl { get; init; }
+    // OIDC (filled by the OIDC handler's Describe): the effective issuer, options, and discovery status.
+    public string? OidcIssuer { get; init; }
+    public string? OidcResponseMode { get; init; }
+    public string? OidcClientAuthMethod { get; init; }
+    public string? OidcIdentityClaim { get; init; }
+    public DateTime? OidcDiscoveryRefreshedAt { get; init; }
+    public string? OidcDiscoveryError { get; init; }
     public required string ScimAuthenticationMethod { get; init; }
     public string? ScimUsername { get; init; }
     public string? ScimOauthAccessToken { get; init; }
@@ -61,6 +68,19 @@ public sealed record SsoStrategyJson
     public required string LoginUrl { get; init; }
     public required string ScimBaseUrl { get; init; }
     public bool SignInAvailable { get; init; }
+    // Shared sign-in behaviour (Gatehouse's own, writable).
+    public string? IdentityAttribute { get; init; }
+    public int ClockSkewSeconds { get; init; }
+    public bool AllowIdpInitiated { get; init; }
+    // SAML options (writable) and status (read-only), filled by the SAML handler's Describe.
+    public bool? SamlSignAuthnRequests { get; init; }
+    public bool? SamlRequireSignedAssertions { get; init; }
+    public bool? SamlAllowSha1 { get; init; }
+    public string? SamlIdpEntityId { get; init; }
+    public DateTime? SamlMetadataRefreshedAt { get; init; }
+    public DateTime? SamlMetadataNextRefreshAt { get; init; }
+    public string? SamlMetadataError { get; init; }
+    public IReadOnlyList<SsoCertificateJson>? SamlIdpCertificates { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
 
@@ -86,6 +106,10 @@ public sealed record SsoStrategyJson
         LdapDomain = s.LdapDomain, LdapBaseDn = s.LdapBaseDn, LdapUsernameField = s.LdapUsernameField, LdapCaCertificate = s.LdapCaCertificate,
         SpEntityId = sp.SpEntityId, SpAcsUrl = sp.SpAcsUrl, SpMetadataUrl = sp.SpMetadataUrl, OidcRedirectUri = sp.OidcRedirectUri,
         LoginUrl = sp.LoginUrl, ScimBaseUrl = sp.ScimBaseUrl, SignInAvailable = signInAvailable,
+        IdentityAttribute = s.IdentityAttribute, ClockSkewSeconds = s.ClockSkewSeconds, AllowIdpInitiated = s.AllowIdpInitiated,
         CreatedAt = s.CreatedAt, UpdatedAt = s.UpdatedAt,
     };
 }
+
+/// <summary>A pinned IdP certificate as the admin sees it: which one, until when, and whether to act soon (30 days).</summary>
+public sealed record SsoCertificateJson(string FingerprintSha256, DateTime? NotAfter, bool ExpiresSoon, bool Expired, string? Subject);

@@ -1,0 +1,54 @@
+using Gatehouse.Accounts;
+using Gatehouse.Persistence;
+using Gatehouse.Tenancy;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Import;
+
+public sealed record ExistingUser(long Id, string Username, string Method, long? SsoStrategyId, bool SiteAdmin, bool Disabled,
+    bool ExternallyManaged, bool HasPasswordHash, bool HasImportedHash, string? Email, string? Name, string? Company)
+{
+    public bool IsBreakGlass => SiteAdmin && !Disabled
+        && ((Method == AuthenticationMethods.Password && HasPasswordHash) || (Method == AuthenticationMethods.PasswordWithImportedHash && HasImportedHash));
+}
+
+public sealed record ProviderRef(long Id, string Label, string LabelNormalized, bool Enabled);
+
+/// <summary>
+/// What the rules need to know about the site, read once per pass with a few set-based queries (never one per row):
+/// users by normalized username, groups, providers, SSH key owners, the plan, the break-glass admins.
+/// </summary>
+public sealed class SiteSnapshot
+{
+    public required string PlanName { get; init; }
+    public required PlanLimits Plan { get; init; }
+    public required Dictionary<string, ExistingUser> Users { get; init; }
+    public required Dictionary<string, (long Id, string Name)> Groups { get; init; }
+    public required List<ProviderRef> Providers { get; init; }
+    public required Dictionary<string, long> KeyOwners { get; init; }
+    public int BreakGlassAdmins => Users.Values.Count(u => u.IsBreakGlass);
+
+    public static async Task<SiteSnapshot> LoadAsync(GatehouseDb db, Site site, PlanOptions plans, CancellationToken ct)
+    {
+        var users = new Dictionary<string, ExistingUser>(StringComparer.Ordinal);
+        await foreach (var u in db.Users.AsNoTracking().Select(u => new ExistingUser(u.Id, u.Username, u.AuthenticationMethod, u.SsoStrategyId,
+                           u.SiteAdmin, u.Disabled, u.ExternallyManaged, u.PasswordHash != null, u.ImportedPasswordHash != null, u.Email, u.Name, u.Company))
+                           .AsAsyncEnumerable().WithCancellation(ct))
+            users[User.Normalize(u.Username)] = u;
+        var groups = await db.Groups.AsNoTracking().Select(g => new { g.Id, g.Name, g.NameNormalized }).ToListAsync(ct);
+        var providers = await db.SsoStrategies.AsNoTracking().OrderBy(s => s.SortOrder).ThenBy(s => s.Id)
+            .Select(s => new ProviderRef(s.Id, s.Label, s.LabelNormalized, s.Enabled)).ToListAsync(ct);
+        var keys = new Dictionary<string, long>(StringComparer.Ordinal);
+        await foreach (var k in db.PublicKeys.AsNoTracking().Select(k => new { k.FingerprintSha256, k.UserId }).AsAsyncEnumerable().WithCancellation(ct))
+            keys[k.FingerprintSha256] = k.UserId;
+        return new SiteSnapshot
+        {
+            PlanName = site.Plan,
+            Plan = plans.Plans.GetValueOrDefault(site.Plan) ?? new PlanLimits(),
+            Users = users,
+            Groups = groups.ToDictionary(g => g.NameNormalized, g => (g.Id, g.Name), StringComparer.Ordinal),
+            Providers = providers,
+            KeyOwners = keys,
+        };
+    }
+}

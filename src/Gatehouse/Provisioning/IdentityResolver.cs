@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Gatehouse.Accounts;
+using Gatehouse.Audit;
+using Gatehouse.Persistence;
+using Gatehouse.Providers;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gatehouse.Provisioning;
+
+/// <summary>An IdP's immutable key for a person: SCIM <c>externalId</c>, or a sign-in link's (issuer, subject).</summary>
+public abstract record ImmutableKey
+{
+    public sealed record ScimExternalId(string Value) : ImmutableKey;
+    public sealed record SignInSubject(string Issuer, string Subject) : ImmutableKey;
+}
+
+public enum IdentityMatchKind { None, ByKey, ByUsername, Ambiguous }
+
+/// <summary>The outcome: one user (and how it was found), none, or two different candidates.</summary>
+public sealed record IdentityMatch(IdentityMatchKind Kind, User? User, User? Other = null)
+{
+    public static readonly IdentityMatch None = new(IdentityMatchKind.None, null);
+}
+
+/// <summary>
+/// The one way SCIM and JIT find an existing user for an identity (peers.md pain points 16–18): the immutable
+/// key first, then the username — and only among the users assigned to this provider, so neither a password
+/// user nor another provider's user is ever taken over. When the key and the username point at two different
+/// users the match is refused and an <c>sso_event</c> names both, instead of silently picking one or creating a
+/// duplicate.
+/// </summary>
+public sealed class IdentityResolver(GatehouseDb db, AuditLog audit)
+{
+    public async Task<IdentityMatch> ResolveAsync(SsoStrategy s, ImmutableKey? key, string? username, string @interface, HttpContext? http, CancellationToken ct)
+    {
+        User? byKey = key switch
+        {
+            ImmutableKey.ScimExternalId e => await (
+                from p in db.Set<ScimUserProfile>()
+                where p.SsoStrategyId == s.Id && p.ExternalId == e.Value
+                join u in db.Users on p.UserId equals u.Id
+                where u.SsoStrategyId == s.Id
+                select u).FirstOrDefaultAsync(ct),
+            ImmutableKey.SignInSubject l => await (
+                from link in db.SsoIdentityLinks
+                where link.SsoStrategyId == s.Id && link.Issuer == l.Issuer && link.Subject == l.Subject
+                join u in db.Users on link.UserId equals u.Id
+                where u.SsoStrategyId == s.Id
+                select u).FirstOrDefaultAsync(ct),
+            _ => null,
+        };
+
+        User? byName = null;
+        if (!string.IsNullOrWhiteSpace(username))
+        {
+            var normalized = User.Normalize(username);
+            byName = await db.Users.FirstOrDefaultAsync(u => u.UsernameNormalized == normalized && u.SsoStrategyId == s.Id && u.AuthenticationMethod == AuthenticationMethods.Sso, ct);
+        }
+
+        if (byKey is not null && byName is not null && byKey.Id != byName.Id)
+        {
+            // Entra renamed a user to a name another of our users holds, or two directories share a namespace.
+            audit.Add(SsoEventTypes.ProviderChange, false, "ambiguous_identity",
+                $"{s.Label}: the identity matches two users — \"{byKey.Username}\" (id {byKey.Id}) by its immutable key and \"{byName.Username}\" (id {byName.Id}) by username. Nothing was changed; resolve it by renaming or removing one of them.",
+                byKey.Id, username, @interface, http, s.Provider, s.Label, s.Id,
+                body: JsonSerializer.Serialize(new { key_user_id = byKey.Id, key_username = byKey.Username, username_user_id = byName.Id, username_username = byName.Username }),
+                idpUid: key switch { ImmutableKey.ScimExternalId e => e.Value, ImmutableKey.SignInSubject l => l.Subject, _ => null });
+            return new IdentityMatch(IdentityMatchKind.Ambiguous, byKey, byName);
+        }
+        if (byKey is not null) return new IdentityMatch(IdentityMatchKind.ByKey, byKey);
+        if (byName is not null) return new IdentityMatch(IdentityMatchKind.ByUsername, byName);
+        return IdentityMatch.None;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Gatehouse.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Gatehouse.Provisioning;
+
+/// <summary>
+/// Writes one <see cref="ScimRequestLog"/> per SCIM request (SSOReady's request log, Files.com's ScimLog). Bodies are
+/// redacted before they are stored: any member whose name says password, secret or token loses its value, and
+/// the Authorization header is never kept.
+/// </summary>
+public sealed partial class ScimRequestLogger(GatehouseDb db, IOptions<ScimOptions> options, TimeProvider time, ILogger<ScimRequestLogger> logger)
+{
+    public async Task WriteAsync(HttpContext http, long? strategyId, ScimResponse response, CancellationToken ct)
+    {
+        var max = options.Value.MaxLoggedBody;
+        var path = http.Request.Path + http.Request.QueryString;
+        var entry = new ScimRequestLog
+        {
+            SsoStrategyId = strategyId,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+            RequestPath = Truncate(path, 2048)!,
+            RequestMethod = http.Request.Method,
+            HttpResponseCode = response.Status,
+            UserAgent = Truncate(http.Request.Headers.UserAgent.ToString(), 512),
+            RequestJson = Truncate(Redact(http.Items[ScimBody.TextItem] as string), max),
+            ResponseJson = Truncate(response.Body is null ? null : Redact(response.Body.ToJsonString()), max),
+        };
+        // The handler's unit of work is finished (saved or abandoned); the log must not carry its leftovers.
+        db.ChangeTracker.Clear();
+        db.Add(entry);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e)
+        {
+            // Losing a log line must not turn a completed SCIM operation into an error for the IdP.
+            ScimLog.RequestLogFailed(logger, e);
+        }
+    }
+
+    public static string? Redact(string? json)
+    {
+        if (string.IsNullOrEmpty(json)) return json;
+        try
+        {
+            var node = JsonNode.Parse(json);
+            if (node is null) return json;
+            RedactNode(node);
+            return node.ToJsonString();
+        }
+        catch (JsonException)
+        {
+            // Not JSON: still hide anything that looks like "password": "…".
+            return SecretPair().Replace(json, "$1\"[redacted]\"");
+        }
+        catch (ArgumentException)
+        {
+            return SecretPair().Replace(json, "$1\"[redacted]\"");
+        }
+    }
+
+    private static void RedactNode(JsonNode node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Select(kv => kv.Key).ToList())
+                {
+                    if (IsSecret(key)) obj[key] = "[redacted]";
+                    else if (obj[key] is { } child) RedactNode(child);
+                }
+                break;
+            case JsonArray array:
+                foreach (var item in array) if (item is not null) RedactNode(item);
+                break;
+        }
+    }
+
+    private static bool IsSecret(string key) =>
+        key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Contains("secret", StringComparison.OrdinalIgnoreCase)
+        || key.Contains("token", StringComparison.OrdinalIgnoreCase);
+
+    private static string? Truncate(string? s, int max) => string.IsNullOrEmpty(s) ? null : s.Length > max ? s[..max] : s;
+
+    [GeneratedRegex("(\"[^\"]*(?:password|secret|token)[^\"]*\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"", RegexOptions.IgnoreCase)]
+    private static partial Regex SecretPair();
+}
+
+/// <summary>Deletes SCIM request logs past their retention, and old circuit-breaker records, for every site.</summary>
+public sealed class ScimLogPurge(IServiceScopeFactory scopes, IOptions<ScimOptions> options, TimeProvider time, ILogger<ScimLogPurge> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromHours(1), time);
+        do
+        {
+            try
+            {
+                await PurgeAsync(stoppingToken);
+            }
+            catch (Exception e) when (e is DbUpdateException or InvalidOperationException or System.Data.Common.DbException)
+            {
+                ScimLog.PurgeFailed(logger, e);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public async Task<int> PurgeAsync(CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<GatehouseDb>();
+        var now = time.GetUtcNow().UtcDateTime;
+        var logCutoff = now - options.Value.LogRetention;
+        // Cross-site on purpose: this is housekeeping, not a request of one site.
+        var purged = await db.Set<ScimRequestLog>().IgnoreQueryFilters().Where(l => l.CreatedAt < logCutoff).ExecuteDeleteAsync(ct);
+        var deactivationCutoff = now - options.Value.CircuitBreaker.Window - TimeSpan.FromDays(1);
+        await db.Set<ScimDeactivation>().IgnoreQueryFilters().Where(d => d.CreatedAt < deactivationCutoff).ExecuteDeleteAsync(ct);
+        return purged;
+    }
+}
+
+/// <summary>SCIM's log messages (event ids 7000–7099). Never a token, password or request body.</summary>
+public static partial class ScimLog
+{
+    [LoggerMessage(7001, LogLevel.Error, "SCIM request {Method} {Path} failed")]
+    public static partial void RequestFailed(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Could not write a SCIM request log entry")]
+    public static partial void RequestLogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7003, LogLevel.Warning, "Purging old SCIM request logs failed")]
+    public static partial void PurgeFailed(ILogger logger, Exception exception);
+}

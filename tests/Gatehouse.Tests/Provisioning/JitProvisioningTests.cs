@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using Gatehouse.Providers;
+using Gatehouse.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Gatehouse.Tests.Provisioning.ScimTestData;
+
+namespace Gatehouse.Tests.Provisioning;
+
+/// <summary>JIT through <see cref="CompleteSsoSignIn"/> with a constructed identity (what the SAML/OIDC handlers pass), and the identity resolver.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class JitProvisioningTests(GatehouseServer server)
+{
+    private async Task<(TestSite Site, long StrategyId)> SiteWithJitAsync(object options, string plan = "power")
+    {
+        var site = await server.CreateSiteAsync(plan);
+        using var api = site.AdminApi();
+        var body = new Dictionary<string, object?>
+        {
+            ["provider"] = "saml", ["label"] = "Entra", ["saml_provider_issuer_url"] = $"https://sts.windows.net/{Guid.NewGuid()}/",
+            ["saml_provider_sso_target_url"] = "https://login.microsoftonline.com/x/saml2", ["saml_provider_cert_fingerprint"] = new string('a', 64),
+            ["provision_users"] = true,
+        };
+        foreach (var p in options.GetType().GetProperties()) body[p.Name] = p.GetValue(options);
+        var r = await api.PostJson(Providers.ProviderTestData.Strategies, body);
+        var json = await r.Json();
+        Assert.True((int)r.StatusCode == 201, json.ToJsonString());
+        return (site, (long)json["id"]!);
+    }
+
+    private async Task<IResult> SignInAsync(TestSite site, long strategyId, ExternalIdentity identity)
+    {
+        await using var scope = server.SiteScope(site.Id, out var db);
+        var s = await db.SsoStrategies.SingleAsync(x => x.Id == strategyId);
+        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        return await scope.ServiceProvider.GetRequiredService<CompleteSsoSignIn>().HandleAsync(http, s, identity, null, CancellationToken.None);
+    }
+
+    private static Dictionary<string, IReadOnlyList<string>> Attrs(params (string Key, string[] Values)[] pairs) =>
+        pairs.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)p.Values);
+
+    [Fact]
+    public async Task Jit_UnknownUser_IsCreatedFromAttributesWithGroupsAndDefaults()
+    {
+        var (site, sid) = await SiteWithJitAsync(new { provision_groups = true, provision_group_default = "Staff", provision_group_inclusion = "Eng*", provision_company = "Contoso" });
+        var identity = new ExternalIdentity("https://sts.windows.net/t/", "persistent-1", "new.person@contoso.com", "new.person@contoso.com", "New Person",
+            Attrs(("http://schemas.microsoft.com/ws/2008/06/identity/claims/groups", ["Engineering", "Finance"])));
+
+        var result = await SignInAsync(site, sid, identity);
+
+        Assert.Equal("/sso/authorize", (result as Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult)?.Url);
+        await using var scope = server.SiteScope(site.Id, out var db);
+        var user = await db.Users.Include(u => u.Memberships).ThenInclude(m => m.Group).SingleAsync(u => u.UsernameNormalized == "new.person@contoso.com");
+        Assert.Equal("sso", user.AuthenticationMethod);
+        Assert.Equal(sid, user.SsoStrategyId);
+        Assert.True(user.ExternallyManaged);
+        Assert.Equal("New Person", user.Name);
+        Assert.Equal("Contoso", user.Company);
+        Assert.Equal(["Engineering", "Staff"], user.Memberships.Select(m => m.Group.Name).Order().ToArray());
+        Assert.True(await db.SsoEvents.AnyAsync(e => e.Reason == "jit_provisioned"));
+    }
+
+    [Fact]
+    public async Task Jit_GroupOverage_IsReportedAndGroupsAreNotWiped()
+    {
+        var (site, sid) = await SiteWithJitAsync(new { provision_groups = true });
+        var identity = new ExternalIdentity("iss", "sub-2", "overage@contoso.com", null, null,
+            Attrs(("http://schemas.microsoft.com/claims/groups.link", ["https://graph.windows.net/t/users/x/getMemberObjects"])));
+
+        await SignInAsync(site, sid, identity);
+
+        await using var scope = server.SiteScope(site.Id, out var db);
+        var user = await db.Users.Include(u => u.Memberships).SingleAsync(u => u.UsernameNormalized == "overage@contoso.com");
+        Assert.Empty(user.Memberships);
+        Assert.Null(user.Email); // absent attributes change nothing
+        Assert.True(await db.SsoEvents.AnyAsync(e => e.Reason == "group_overage"));
+    }
+
+    [Fact]
+    public async Task Jit_RequiredGroupMissing_RefusesAndCreatesNothing()
+    {
+        var (site, sid) = await SiteWithJitAsync(new { provision_group_required = "Files-Users" });
+        var identity = new ExternalIdentity("iss", "sub-3", "outsider@contoso.com", null, null, Attrs(("groups", ["Other"])));
+
+        await SignInAsync(site, sid, identity);
+
+        await using var scope = server.SiteScope(site.Id, out var db);
+        Assert.False(await db.Users.AnyAsync(u => u.UsernameNormalized == "outsider@contoso.com"));
+        Assert.True(await db.SsoEvents.AnyAsync(e => e.Reason == "jit_required_group_missing"));
+    }
+
+    [Fact]
+    public async Task Jit_Off_UnknownUserIsRefused()
+    {
+        var (site, sid) = await SiteWithJitAsync(new { provision_users = false });
+        await SignInAsync(site, sid, new ExternalIdentity("iss", "sub-4", "nobody@contoso.com"));
+        await using var scope = server.SiteScope(site.Id, out var db);
+        Assert.False(await db.Users.AnyAsync(u => u.UsernameNormalized == "nobody@contoso.com"));
+        Assert.True(await db.SsoEvents.AnyAsync(e => e.Reason == "unknown_user"));
+    }
+
+    [Fact]
+    public async Task Resolver_ExternalIdAndUserNameOnDifferentUsers_IsRefusedNamingBoth()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site);
+        using var scim = p.Client();
+        var first = OktaUser("first@example.com");
+        var externalId = (string)first["externalId"]!;
+        await (await scim.ScimPost(Base + "/Users", first)).AssertScim(201);
+        await CreateUserAsync(scim, "second@example.com");
+
+        var clash = OktaUser("second@example.com");
+        clash["externalId"] = externalId;
+        await (await scim.ScimPost(Base + "/Users", clash)).AssertScimError(409, "uniqueness");
+
+        await using var scope = server.SiteScope(site.Id, out var db);
+        var e = await db.SsoEvents.SingleAsync(x => x.Reason == "ambiguous_identity");
+        Assert.Contains("first@example.com", e.Message);
+        Assert.Contains("second@example.com", e.Message);
+    }
+}

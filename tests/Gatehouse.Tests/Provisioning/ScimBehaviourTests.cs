@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using Gatehouse.Provisioning;
+using Gatehouse.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using static Gatehouse.Tests.Provisioning.ScimTestData;
+
+namespace Gatehouse.Tests.Provisioning;
+
+/// <summary>Deprovisioning, provision_* options, the circuit breaker and the request log.</summary>
+[Collection(ServerCollection.Name)]
+public sealed class ScimBehaviourTests(GatehouseServer server)
+{
+    [Fact]
+    public async Task Delete_DisableBehaviour_KeepsUserDisabledAndHidesItFromScim_ThenRecreateRevives()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site, new { deprovision_behavior = "disable" });
+        using var scim = p.Client();
+        var id = await CreateUserAsync(scim, "leaver@example.com");
+
+        Assert.Equal(204, (int)(await scim.DeleteAsync($"{Base}/Users/{id}")).StatusCode);
+        await (await scim.GetAsync($"{Base}/Users/{id}")).AssertScimError(404);
+        await using (var scope = server.SiteScope(site.Id, out var db))
+            Assert.True((await db.Users.SingleAsync(u => u.Id == long.Parse(id))).Disabled);
+
+        var again = await (await scim.ScimPost(Base + "/Users", OktaUser("leaver@example.com"))).AssertScim(201);
+        Assert.Equal(id, (string?)again["id"]);
+        Assert.True((bool)again["active"]!);
+    }
+
+    [Fact]
+    public async Task Delete_DeleteBehaviour_RemovesTheUser()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site, new { deprovision_behavior = "delete" });
+        using var scim = p.Client();
+        var id = await CreateUserAsync(scim, "gone@example.com");
+
+        Assert.Equal(204, (int)(await scim.DeleteAsync($"{Base}/Users/{id}")).StatusCode);
+        await using var scope = server.SiteScope(site.Id, out var db);
+        Assert.False(await db.Users.AnyAsync(u => u.Id == long.Parse(id)));
+    }
+
+    [Fact]
+    public async Task ProvisionOptions_DefaultGroupsCompanyPermissionsAdminGroupsAndExclusion()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site, new
+        {
+            provision_group_default = "Everyone", provision_company = "Acme", provision_sftp_permission = true,
+            provision_site_admin_groups = "IT-Admins*", provision_group_exclusion = "Secret*",
+        });
+        using var scim = p.Client();
+        var id = long.Parse(await CreateUserAsync(scim, "ops@example.com"));
+
+        await using (var scope = server.SiteScope(site.Id, out var db))
+        {
+            var user = await db.Users.Include(u => u.Memberships).ThenInclude(m => m.Group).SingleAsync(u => u.Id == id);
+            Assert.Equal("Acme", user.Company);
+            Assert.True(user.SftpPermission);
+            Assert.False(user.SiteAdmin);
+            Assert.Contains(user.Memberships, m => m.Group.Name == "Everyone");
+        }
+
+        await (await scim.ScimPost(Base + "/Groups", new JsonObject { ["displayName"] = "Secret Project" })).AssertScimError(400, "invalidValue");
+        var admins = await (await scim.ScimPost(Base + "/Groups", new JsonObject
+        {
+            ["displayName"] = "IT-Admins-EU", ["members"] = new JsonArray(new JsonObject { ["value"] = id.ToString() }),
+        })).AssertScim(201);
+        await using (var scope = server.SiteScope(site.Id, out var db))
+            Assert.True((await db.Users.SingleAsync(u => u.Id == id)).SiteAdmin);
+
+        await (await scim.ScimPatch($"{Base}/Groups/{admins["id"]}", Patch(Op("remove", $"members[value eq \"{id}\"]", null)))).AssertScim(200);
+        await using (var scope = server.SiteScope(site.Id, out var db))
+            Assert.False((await db.Users.SingleAsync(u => u.Id == id)).SiteAdmin);
+    }
+
+    [Fact]
+    public async Task CircuitBreaker_MassDeactivation_IsHeldWith503UntilAdminApproves()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site);
+        using var scim = p.Client();
+        var ids = new List<string>();
+        for (var i = 0; i < 8; i++) ids.Add(await CreateUserAsync(scim, $"u{i}@example.com"));
+
+        // 8 users: max(5, 20% of 8) = 5 deactivations per window pass.
+        for (var i = 0; i < 5; i++)
+            await (await scim.ScimPatch($"{Base}/Users/{ids[i]}", Patch(Op("replace", "active", JsonValue.Create(false))))).AssertScim(200);
+        var held = await scim.ScimPatch($"{Base}/Users/{ids[5]}", Patch(Op("replace", "active", JsonValue.Create(false))));
+        await held.AssertScimError(503);
+        Assert.NotNull(held.Headers.RetryAfter);
+        Assert.Equal(503, (int)(await scim.DeleteAsync($"{Base}/Users/{ids[6]}")).StatusCode);
+        // Other changes are not held.
+        await (await scim.ScimPatch($"{Base}/Users/{ids[7]}", Patch(Op("replace", "displayName", JsonValue.Create("Still here"))))).AssertScim(200);
+        await using (var scope = server.SiteScope(site.Id, out var db))
+            Assert.False((await db.Users.SingleAsync(u => u.Id == long.Parse(ids[5]))).Disabled);
+
+        using var api = site.AdminApi();
+        var holds = await (await api.GetAsync($"{HttpExtensions.Api}/sso_strategies/{p.StrategyId}/scim_holds")).Json();
+        Assert.Equal("held", (string?)holds[0]!["status"]);
+        var approve = await api.PostAsync($"{HttpExtensions.Api}/sso_strategies/{p.StrategyId}/scim_holds/approve", null);
+        Assert.Equal("approved", (string?)(await approve.Json())["status"]);
+
+        await (await scim.ScimPatch($"{Base}/Users/{ids[5]}", Patch(Op("replace", "active", JsonValue.Create(false))))).AssertScim(200);
+        Assert.Equal(204, (int)(await scim.DeleteAsync($"{Base}/Users/{ids[6]}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task RequestLog_EveryRequestIsListedForTheAdminWithSecretsRedacted()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site);
+        using var scim = p.Client();
+        await CreateUserAsync(scim, "logged@example.com");
+        using (var bad = site.Anonymous(cookies: false)) await bad.GetAsync(Base + "/Users");
+
+        using var api = site.AdminApi();
+        var logs = (await (await api.GetAsync(HttpExtensions.Api + "/scim_logs")).Json()).AsArray();
+        var create = logs.Single(l => (string?)l!["request_method"] == "POST");
+        Assert.Equal("201", (string?)create!["http_response_code"]);
+        Assert.Equal("/api/scim/Users", (string?)create["request_path"]);
+        Assert.Contains("Okta SCIM Client", (string?)create["user_agent"]);
+        Assert.Contains("logged@example.com", (string?)create["request_json"]);
+        Assert.DoesNotContain("1mz050nq", (string?)create["request_json"]);
+        Assert.Contains("[redacted]", (string?)create["request_json"]);
+        Assert.Contains("logged@example.com", (string?)create["response_json"]);
+        Assert.Contains(logs, l => (string?)l!["http_response_code"] == "401");
+        Assert.DoesNotContain(p.Token, logs.ToJsonString());
+    }
+
+    [Fact]
+    public async Task RequestLog_Purge_DropsEntriesPastRetention()
+    {
+        var site = await server.CreateSiteAsync();
+        await using (var scope = server.SiteScope(site.Id, out var db))
+        {
+            db.Add(new ScimRequestLog { RequestPath = "/api/scim/Users", RequestMethod = "GET", HttpResponseCode = 200, CreatedAt = DateTime.UtcNow.AddDays(-31) });
+            db.Add(new ScimRequestLog { RequestPath = "/api/scim/Groups", RequestMethod = "GET", HttpResponseCode = 200, CreatedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+        await server.Services.GetRequiredService<ScimLogPurge>().PurgeAsync(CancellationToken.None);
+        await using (var scope = server.SiteScope(site.Id, out var db))
+            Assert.Equal(["/api/scim/Groups"], await db.Set<ScimRequestLog>().Select(l => l.RequestPath).ToListAsync());
+    }
+}
