@@ -72,7 +72,7 @@ public static class ImportValidation
             if (plan is not null)
             {
                 if (plan.Creates) result.Creates++;
-                else if (plan.ChangesUser || plan.Groups.Count > 0 || plan.Keys.Count > 0) result.Updates++;
+                else if (plan.ChangesUser || plan.Keys.Count > 0 || site.JoinsNewGroup(plan)) result.Updates++;
                 else result.Unchanged++;
                 if (plan.Password is not null) result.PasswordRows++;
                 foreach (var (g, name) in plan.Groups)

@@ -46,8 +46,7 @@ public sealed class ImportWriter(GatehouseDb db, PasswordPolicy policy, PlanOpti
         var snapshot = await SiteSnapshot.LoadAsync(db, site, plans, ct);
         var rules = new RowRules(snapshot, choices, policy);
         var breakGlass = new BreakGlassTally(snapshot);
-        var memberships = (await db.GroupUsers.AsNoTracking().Select(m => new { m.GroupId, m.UserId }).ToListAsync(ct))
-            .Select(m => (m.GroupId, m.UserId)).ToHashSet();
+        var memberships = snapshot.Memberships;
         var groupsCreated = 0;
         int created = 0, updated = 0, unchanged = 0, done = 0;
         var methodChanged = new List<long>();
@@ -111,7 +110,7 @@ public sealed class ImportWriter(GatehouseDb db, PasswordPolicy policy, PlanOpti
                     await UpdateAsync(p, p.Password is not null ? hashes[p.Line] : null, site.Id, now, ct);
                     if (p.MethodChanged) methodChanged.Add(p.Existing.Id);
                 }
-                if (p.ChangesUser || p.Keys.Count > 0 || p.Groups.Any(g => !memberships.Contains((snapshot.Groups[g.Normalized].Id, p.Existing.Id)))) updated++;
+                if (p.ChangesUser || p.Keys.Count > 0 || snapshot.JoinsNewGroup(p)) updated++;
                 else unchanged++;
             }
 

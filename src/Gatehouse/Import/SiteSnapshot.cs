@@ -26,6 +26,12 @@ public sealed class SiteSnapshot
     public required Dictionary<string, (long Id, string Name)> Groups { get; init; }
     public required List<ProviderRef> Providers { get; init; }
     public required Dictionary<string, long> KeyOwners { get; init; }
+    /// <summary>(group id, user id) of every membership.</summary>
+    public required HashSet<(long GroupId, long UserId)> Memberships { get; init; }
+
+    /// <summary>Whether a row adds a membership the user does not have yet.</summary>
+    public bool JoinsNewGroup(RowPlan plan) =>
+        plan.Groups.Any(g => !Groups.TryGetValue(g.Normalized, out var group) || plan.Existing is null || !Memberships.Contains((group.Id, plan.Existing.Id)));
     public int BreakGlassAdmins => Users.Values.Count(u => u.IsBreakGlass);
 
     public static async Task<SiteSnapshot> LoadAsync(GatehouseDb db, Site site, PlanOptions plans, CancellationToken ct)
@@ -41,6 +47,9 @@ public sealed class SiteSnapshot
         var keys = new Dictionary<string, long>(StringComparer.Ordinal);
         await foreach (var k in db.PublicKeys.AsNoTracking().Select(k => new { k.FingerprintSha256, k.UserId }).AsAsyncEnumerable().WithCancellation(ct))
             keys[k.FingerprintSha256] = k.UserId;
+        var memberships = new HashSet<(long, long)>();
+        await foreach (var m in db.GroupUsers.AsNoTracking().Select(m => new { m.GroupId, m.UserId }).AsAsyncEnumerable().WithCancellation(ct))
+            memberships.Add((m.GroupId, m.UserId));
         return new SiteSnapshot
         {
             PlanName = site.Plan,
@@ -49,6 +58,7 @@ public sealed class SiteSnapshot
             Groups = groups.ToDictionary(g => g.NameNormalized, g => (g.Id, g.Name), StringComparer.Ordinal),
             Providers = providers,
             KeyOwners = keys,
+            Memberships = memberships,
         };
     }
 }

@@ -20,7 +20,8 @@ public static class UserExport
     public static async Task WriteAsync(GatehouseDb db, Stream output, CancellationToken ct)
     {
         var providers = await db.SsoStrategies.AsNoTracking().ToDictionaryAsync(s => s.Id, s => s.Label, ct);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture) { NewLine = "\r\n" };
+        // CsvHelper's default line end is CRLF; setting NewLine explicitly would stop it quoting fields with a bare LF (the SSH keys).
+        var config = new CsvConfiguration(CultureInfo.InvariantCulture);
         // Each page is formatted in memory and written with one async write: an HTTP response refuses synchronous writes.
         var text = new StringWriter(CultureInfo.InvariantCulture);
         var csv = new CsvWriter(text, config, leaveOpen: true);

@@ -81,6 +81,7 @@ public sealed class PasswordSignIn(
         }
 
         var ok = false;
+        string? directoryReason = null;
         if (directory is not null)
         {
             // Empty passwords never reach the directory: an LDAP bind with one is an anonymous bind that "succeeds".
@@ -92,6 +93,7 @@ public sealed class PasswordSignIn(
             if (check.Outcome == Providers.DirectoryCheckOutcome.AccountProblem)
                 return await Fail(user, username, SignInFailure.DirectoryAccountProblem, check.Reason, request.Interface, http, ct, detail: check.Message, provider: directory);
             ok = check.Outcome == Providers.DirectoryCheckOutcome.Valid;
+            if (!ok) directoryReason = check.Reason;
         }
         else if (password.Length is > 0 and <= 1024)
         {
@@ -127,7 +129,7 @@ public sealed class PasswordSignIn(
                 user.FailedLoginCount = 0;
             }
             return await Fail(user, username, lockedUntil is null ? SignInFailure.InvalidCredentials : SignInFailure.LockedOut,
-                lockedUntil is null ? "invalid_password" : "invalid_password_locked", request.Interface, http, ct, lockedUntil);
+                lockedUntil is null ? directoryReason ?? "invalid_password" : "invalid_password_locked", request.Interface, http, ct, lockedUntil, provider: directory);
         }
 
         // 5. A disabled account is named only after a correct password, so it is no enumeration oracle.

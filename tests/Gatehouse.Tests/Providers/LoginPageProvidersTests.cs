@@ -12,10 +12,10 @@ public sealed class LoginPageProvidersTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var first = await CreateAsync(api, Saml("Zeta Staff"));
-        var second = await CreateAsync(api, Saml("Alpha Partners"));
-        var hidden = await CreateAsync(api, Saml("Hidden One"));
-        var disabled = await CreateAsync(api, Saml("Disabled One"));
+        var first = await CreateAsync(api, ProviderTestData.Saml("Zeta Staff"));
+        var second = await CreateAsync(api, ProviderTestData.Saml("Alpha Partners"));
+        var hidden = await CreateAsync(api, ProviderTestData.Saml("Hidden One"));
+        var disabled = await CreateAsync(api, ProviderTestData.Saml("Disabled One"));
         await api.PatchJson($"{Strategies}/{hidden}", new { display_on_login_page = false });
         await api.PatchJson($"{Strategies}/{disabled}", new { enabled = false });
         await api.PatchJson($"{Strategies}/{second}", new { sort_order = -1 });
@@ -36,7 +36,7 @@ public sealed class LoginPageProvidersTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Only"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Only"));
         using var browser = site.Anonymous();
 
         var response = await browser.GetAsync("/login?use_sso=1&return_to=%2Faccount");
@@ -50,8 +50,8 @@ public sealed class LoginPageProvidersTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        await CreateAsync(api, Saml("One"));
-        await CreateAsync(api, Saml("Two"));
+        await CreateAsync(api, ProviderTestData.Saml("One"));
+        await CreateAsync(api, ProviderTestData.Saml("Two"));
         using var browser = site.Anonymous();
 
         var response = await browser.GetAsync("/login?use_sso=1");
@@ -78,7 +78,7 @@ public sealed class LoginPageProvidersTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Staff"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Staff"));
         await api.PatchJson($"{Strategies}/{id}", new { enabled = false });
         using var browser = site.Anonymous();
 

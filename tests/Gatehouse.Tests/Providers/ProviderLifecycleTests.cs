@@ -12,7 +12,7 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Staff SSO"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Staff SSO"));
 
         var byId = await (await api.PostJson(HttpExtensions.Api + "/users", new { username = "ann", authentication_method = "sso", sso_strategy_id = id })).Json();
         var byLabel = await (await api.PostJson(HttpExtensions.Api + "/users", new { username = "ben", authentication_method = "staff sso" })).Json();
@@ -31,7 +31,7 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
         var a = await server.CreateSiteAsync();
         var b = await server.CreateSiteAsync();
         using var apiA = a.AdminApi();
-        var foreign = await CreateAsync(apiA, Saml("A"));
+        var foreign = await CreateAsync(apiA, ProviderTestData.Saml("A"));
         using var apiB = b.AdminApi();
 
         var response = await apiB.PostJson(HttpExtensions.Api + "/users", new { username = "x", authentication_method = "sso", sso_strategy_id = foreign });
@@ -45,7 +45,7 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Old IdP"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Old IdP"));
         await api.PatchJson($"{Strategies}/{id}", new { enabled = false });
 
         var response = await api.PostJson(HttpExtensions.Api + "/users", new { username = "x", authentication_method = "Old IdP" });
@@ -59,7 +59,7 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Staff"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Staff"));
         await CreateUserAsync(api, "carol", new { password = "Carol-password-1" });
         using var anon = site.Anonymous(cookies: false);
 
@@ -75,7 +75,7 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Staff"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Staff"));
         var ssoUser = await CreateUserAsync(api, "dan", new { authentication_method = "sso", sso_strategy_id = id });
         var ssoSession = await WebSessionAsync(server, site, ssoUser);
         var adminSession = await WebSessionAsync(server, site, site.AdminUserId);
@@ -97,7 +97,7 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Staff"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Staff"));
         var ssoUser = await CreateUserAsync(api, "erin", new { authentication_method = "sso", sso_strategy_id = id });
 
         await api.PatchJson($"{Strategies}/{id}", new { enabled = false, disable_users = true });
@@ -111,8 +111,8 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Staff"));
-        var other = await CreateAsync(api, Saml("New"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Staff"));
+        var other = await CreateAsync(api, ProviderTestData.Saml("New"));
         await CreateUserAsync(api, "fay", new { authentication_method = "sso", sso_strategy_id = id });
         await CreateUserAsync(api, "gus", new { authentication_method = "sso", sso_strategy_id = id });
 
@@ -134,8 +134,8 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var from = await CreateAsync(api, Saml("Old"));
-        var to = await CreateAsync(api, Saml("New"));
+        var from = await CreateAsync(api, ProviderTestData.Saml("Old"));
+        var to = await CreateAsync(api, ProviderTestData.Saml("New"));
         var u1 = await CreateUserAsync(api, "h1", new { authentication_method = "sso", sso_strategy_id = from });
         var u2 = await CreateUserAsync(api, "h2", new { authentication_method = "sso", sso_strategy_id = from });
 
@@ -157,8 +157,8 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var from = await CreateAsync(api, Saml("Old"));
-        var to = await CreateAsync(api, Saml("New"));
+        var from = await CreateAsync(api, ProviderTestData.Saml("Old"));
+        var to = await CreateAsync(api, ProviderTestData.Saml("New"));
 
         var response = await api.PostJson($"{Strategies}/{from}/move_users", new { to_sso_strategy_id = to, user_ids = new[] { site.AdminUserId } });
 
@@ -170,7 +170,7 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Staff"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Staff"));
 
         var response = await api.PatchJson($"{HttpExtensions.Api}/users/{site.AdminUserId}", new { authentication_method = "sso", sso_strategy_id = id });
 
@@ -185,7 +185,7 @@ public sealed class ProviderLifecycleTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Staff"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Staff"));
         await CreateUserAsync(api, "admin2", new { site_admin = true, password = "Second-admin-pass-1" });
 
         var response = await api.PatchJson($"{HttpExtensions.Api}/users/{site.AdminUserId}", new { authentication_method = "sso", sso_strategy_id = id });

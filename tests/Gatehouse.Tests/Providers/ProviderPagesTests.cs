@@ -83,7 +83,7 @@ public sealed class ProviderPagesTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Staff"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Staff"));
         var user = await CreateUserAsync(api, "ivy", new { authentication_method = "sso", sso_strategy_id = id });
         using var ssoBrowser = WithCookie(site, await WebSessionAsync(server, site, user));
         using var browser = await AdminBrowser(site);
@@ -108,7 +108,7 @@ public sealed class ProviderPagesTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var id = await CreateAsync(api, Saml("Staff"));
+        var id = await CreateAsync(api, ProviderTestData.Saml("Staff"));
         await CreateUserAsync(api, "jay", new { authentication_method = "sso", sso_strategy_id = id });
         using var browser = await AdminBrowser(site);
 
@@ -124,8 +124,8 @@ public sealed class ProviderPagesTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        var from = await CreateAsync(api, Saml("Old"));
-        var to = await CreateAsync(api, Saml("New"));
+        var from = await CreateAsync(api, ProviderTestData.Saml("Old"));
+        var to = await CreateAsync(api, ProviderTestData.Saml("New"));
         var user = await CreateUserAsync(api, "kim", new { authentication_method = "sso", sso_strategy_id = from });
         using var browser = await AdminBrowser(site);
 

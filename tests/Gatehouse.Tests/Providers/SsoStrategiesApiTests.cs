@@ -14,7 +14,7 @@ public sealed class SsoStrategiesApiTests(GatehouseServer server)
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
 
-        var response = await api.PostJson(Strategies, Saml("Staff SSO"));
+        var response = await api.PostJson(Strategies, ProviderTestData.Saml("Staff SSO"));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var s = await response.Json();
@@ -57,7 +57,7 @@ public sealed class SsoStrategiesApiTests(GatehouseServer server)
         var site = await server.CreateSiteAsync(plan: "starter");
         using var api = site.AdminApi();
 
-        var response = await api.PostJson(Strategies, Saml("Nope"));
+        var response = await api.PostJson(Strategies, ProviderTestData.Saml("Nope"));
 
         var error = await response.AssertError(403, "not-authorized/plan-upgrade-required");
         Assert.Contains("starter", (string?)error["error"]);
@@ -68,9 +68,9 @@ public sealed class SsoStrategiesApiTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync(plan: "power");
         using var api = site.AdminApi();
-        for (var i = 0; i < 3; i++) await CreateAsync(api, Saml("P" + i));
+        for (var i = 0; i < 3; i++) await CreateAsync(api, ProviderTestData.Saml("P" + i));
 
-        var response = await api.PostJson(Strategies, Saml("P3"));
+        var response = await api.PostJson(Strategies, ProviderTestData.Saml("P3"));
 
         var error = await response.AssertError(403, "not-authorized/plan-upgrade-required");
         Assert.Contains("at most 3", (string?)error["error"]);
@@ -112,10 +112,10 @@ public sealed class SsoStrategiesApiTests(GatehouseServer server)
         var b = await server.CreateSiteAsync();
         var issuer = $"https://idp.example.com/{Guid.NewGuid():N}";
         using var apiA = a.AdminApi();
-        await CreateAsync(apiA, Saml("A", issuer));
+        await CreateAsync(apiA, ProviderTestData.Saml("A", issuer));
         using var apiB = b.AdminApi();
 
-        var response = await apiB.PostJson(Strategies, Saml("B", issuer));
+        var response = await apiB.PostJson(Strategies, ProviderTestData.Saml("B", issuer));
 
         await response.AssertError(409, "processing-failure/idp-credentials-in-use");
     }
@@ -167,9 +167,9 @@ public sealed class SsoStrategiesApiTests(GatehouseServer server)
     {
         var site = await server.CreateSiteAsync();
         using var api = site.AdminApi();
-        await CreateAsync(api, Saml("Staff"));
+        await CreateAsync(api, ProviderTestData.Saml("Staff"));
 
-        var response = await api.PostJson(Strategies, Saml("staff"));
+        var response = await api.PostJson(Strategies, ProviderTestData.Saml("staff"));
 
         var error = await response.AssertError(422);
         Assert.NotNull(error["model-errors"]?["label"]);
@@ -186,7 +186,7 @@ public sealed class SsoStrategiesApiTests(GatehouseServer server)
         user.DefaultRequestHeaders.Add("X-FilesAPI-Auth", (string)session["id"]!);
 
         await (await user.GetAsync(Strategies)).AssertError(403, "not-authorized/site-admin-required");
-        await (await user.PostJson(Strategies, Saml("X"))).AssertError(403, "not-authorized/site-admin-required");
+        await (await user.PostJson(Strategies, ProviderTestData.Saml("X"))).AssertError(403, "not-authorized/site-admin-required");
         Assert.True(userId > 0);
     }
 
@@ -196,7 +196,7 @@ public sealed class SsoStrategiesApiTests(GatehouseServer server)
         var a = await server.CreateSiteAsync();
         var b = await server.CreateSiteAsync();
         using var apiA = a.AdminApi();
-        var id = await CreateAsync(apiA, Saml("A"));
+        var id = await CreateAsync(apiA, ProviderTestData.Saml("A"));
         using var apiB = b.AdminApi();
 
         await (await apiB.GetAsync($"{Strategies}/{id}")).AssertError(404, "not-found/");

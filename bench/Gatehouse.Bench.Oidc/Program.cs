@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+using Gatehouse.Bench.Oidc;
+
+BenchmarkSwitcher.FromAssembly(typeof(CallbackValidationBenchmarks).Assembly).Run(args);
