@@ -20,7 +20,7 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
 # ---- (a) Debian packages -------------------------------------------------------------------------------
 step "system packages"
-PACKAGES=(postgresql chromium slapd ldap-utils xmlsec1 nodejs npm)
+PACKAGES=(postgresql chromium slapd ldap-utils xmlsec1 openssl nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   # npm ships inside NodeSource's nodejs package; only ask apt for it when the command is absent.
@@ -113,11 +113,12 @@ run_tests postgres tests/Gatehouse.Tests/Gatehouse.Tests.csproj GATEHOUSE_TEST_D
 step "summary"
 passed=0 failed=0
 while IFS= read -r trx; do
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n1)
+  # (no `| head` here: under pipefail the SIGPIPE it causes would end the script)
+  counters=$(grep -m1 -o '<Counters [^>]*>' "$trx" | awk 'NR == 1')
   get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' || echo 0; }
   p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted)
   passed=$((passed + p)); failed=$((failed + f + e + t + a))
-  assembly=$(grep -o 'storage="[^"]*"' "$trx" | head -n1 | sed 's/storage="//; s/"$//; s#.*/##')
+  assembly=$(grep -m1 -o 'storage="[^"]*"' "$trx" | awk 'NR == 1' | sed 's/storage="//; s/"$//; s#.*/##')
   echo "$(basename "$(dirname "$trx")") ${assembly:-$(basename "$trx")}: $p passed, $((f + e + t + a)) failed"
 done < <(find "$RESULTS" -name '*.trx' | sort)
 echo "took $((SECONDS - START))s"

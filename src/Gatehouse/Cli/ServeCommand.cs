@@ -51,7 +51,13 @@ public static class CliHost
     /// <summary>A host for one CLI verb: configuration and services, quiet logs, migrations applied.</summary>
     public static async Task<WebApplication> BuildAsync(CancellationToken ct)
     {
-        var app = GatehouseHost.Build([], b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+        var app = GatehouseHost.Build([], b =>
+        {
+            // stdout is for the verb's output (e.g. --json); logs go to stderr.
+            b.Logging.ClearProviders();
+            b.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            b.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
         await MigrateAsync(app.Services, ct);
         return app;
     }

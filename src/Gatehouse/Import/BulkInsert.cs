@@ -27,8 +27,9 @@ public sealed class BulkInsert(GatehouseDb db) : IDisposable
         if (_postgres) await CopyAsync(table, rows, ct);
         else
         {
-            // SQLite allows 32,766 parameters per statement; keep well under it.
-            var perStatement = Math.Max(1, Math.Min(200, 30_000 / table.Columns.Count));
+            // Binding looks each parameter up by name (linear in the statement's parameters), so a statement's cost grows
+            // with the square of its parameters: a few hundred per statement is the sweet spot.
+            var perStatement = Math.Max(1, 256 / table.Columns.Count);
             for (var start = 0; start < rows.Count; start += perStatement)
                 await InsertChunkAsync(table, rows, start, Math.Min(perStatement, rows.Count - start), ct);
         }
@@ -88,7 +89,9 @@ public sealed class BulkInsert(GatehouseDb db) : IDisposable
         var ids = new long[count];
         if (_postgres)
         {
-            cmd.CommandText = $"SELECT nextval(pg_get_serial_sequence('{table.Name}', '{table.KeyColumn}')) FROM generate_series(1, {count})";
+            // pg_get_serial_sequence parses the table name as SQL (quotes kept) but takes the column name literally.
+            var column = table.KeyColumn.Trim('"').Replace("'", "''");
+            cmd.CommandText = $"SELECT nextval(pg_get_serial_sequence('{table.Name.Replace("'", "''")}', '{column}')) FROM generate_series(1, {count})";
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             for (var i = 0; await reader.ReadAsync(ct); i++) ids[i] = reader.GetInt64(0);
             return ids;

@@ -26,6 +26,7 @@ public static class UserImportsApi
     {
         // 1. Who and what shape.
         if (!ApiEndpoints.IsAdmin(http)) return ApiErrors.SiteAdminRequired();
+        if (CookieOnly(http) is { } refused) return refused;
         if (!http.Request.HasFormContentType || !(http.Request.ContentType ?? "").Contains("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             return ApiErrors.Result(415, "bad-request/unsupported-media-type", "Unsupported Media Type", "Send the CSV as multipart/form-data, in a field named file.");
         var limit = options.Value.MaxFileBytes;
@@ -77,12 +78,23 @@ public static class UserImportsApi
     private static async Task<IResult> ConfirmAsync(string id, HttpContext http, GatehouseDb db, ImportProgressBoard board, ImportSignal signal, CancellationToken ct)
     {
         if (!ApiEndpoints.IsAdmin(http)) return ApiErrors.SiteAdminRequired();
+        if (CookieOnly(http) is { } refused) return refused;
         if (!long.TryParse(id, out var importId) || await UserImports.FindAsync(db, board, importId, ct) is null) return ApiErrors.NotFound("user-import");
         if (!await UserImports.ConfirmAsync(db, importId, ct))
             return ApiErrors.Conflict("import-not-confirmable", "Only a dry run that completed without errors, within a day, can be confirmed. Upload the file again.");
         signal.Wake();
         return Results.Json(UserImports.ToJson((await UserImports.FindAsync(db, board, importId, ct))!), ApiJson.Options);
     }
+
+    /// <summary>
+    /// CSRF: a multipart form (or an empty POST) is something any page can make a browser send, cookie included,
+    /// unlike the JSON the rest of the API demands; another tenant's page on a sibling subdomain is even same-site,
+    /// so SameSite=Lax does not stop it. These writes therefore need a header credential; browsers use the admin page.
+    /// </summary>
+    private static IResult? CookieOnly(HttpContext http) =>
+        http.User.FindFirst(GatehouseAuthenticationHandler.CredentialClaim)?.Value == "web_session"
+            ? ApiErrors.NotAuthorized("api-credentials-required", "Send X-FilesAPI-Key or X-FilesAPI-Auth to import users through the API; in a browser, use the Import users page.")
+            : null;
 
     private static ApiInput WithError(ApiInput input, string field, string message)
     {

@@ -39,11 +39,24 @@ public static class DatabaseSetup
     }
 
     /// <summary>
-    /// Applies pending migrations. EF Core's own migration lock (EF 9+) makes this safe when several
-    /// nodes start at once on one PostgreSQL database.
+    /// Applies pending migrations. On PostgreSQL a session advisory lock serializes nodes that start at once.
     /// </summary>
     public static async Task MigrateAsync(GatehouseDb db, CancellationToken ct)
     {
+        if (db.Database.IsNpgsql())
+        {
+            // EF's own lock covers one migration at a time; nodes starting together must not interleave.
+            await using var c = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+            await c.OpenAsync(ct);
+            await using (var l = new Npgsql.NpgsqlCommand("SELECT pg_advisory_lock(4711271)", c)) await l.ExecuteNonQueryAsync(ct);
+            try { await db.Database.MigrateAsync(ct); }
+            finally
+            {
+                await using var u = new Npgsql.NpgsqlCommand("SELECT pg_advisory_unlock(4711271)", c);
+                await u.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+            return;
+        }
         await db.Database.MigrateAsync(ct);
         if (db.Database.IsSqlite())
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);

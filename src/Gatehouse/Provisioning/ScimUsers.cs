@@ -110,8 +110,7 @@ public sealed class ScimUsers(
             var normalized = User.Normalize(input.UserName);
             if (await db.Users.AnyAsync(u => u.UsernameNormalized == normalized, ct))
                 return ScimResponse.Error(ScimError.Uniqueness("The userName is already taken on this site by a user this provider does not manage."));
-            if (input.ExternalId is not null && await db.Set<ScimUserProfile>().AnyAsync(p => p.SsoStrategyId == s.Id && p.ExternalId == input.ExternalId, ct))
-                return ScimResponse.Error(ScimError.Uniqueness("The externalId is already used by another user of this provider."));
+            // The resolver already looked the externalId up; a profile left behind by a user who moved away is caught by the unique index.
 
             // 4. Create with the provider's provision_* defaults.
             user = ProvisioningPolicy.NewUser(s, input.UserName, now);
@@ -125,7 +124,8 @@ public sealed class ScimUsers(
             null, user.Username, "scim", http, s.Provider, s.Label, s.Id, idpUid: input.ExternalId);
         if (!await TrySaveAsync(ct)) return ScimResponse.Error(ScimError.Uniqueness("The userName or externalId was taken by a concurrent request."));
 
-        var resource = await RenderAsync(caller, user, profile, ct);
+        // A new user is in no group this provider manages yet (default groups are the site's own): no groups query.
+        var resource = match.User is null ? ScimUserMapping.ToResource(user, profile, [], caller.BaseUrl) : await RenderAsync(caller, user, profile, ct);
         var response = new ScimResponse(201, resource).WithHeader("Location", (string)resource["meta"]!["location"]!);
         return response.WithHeader("ETag", (string)resource["meta"]!["version"]!);
     }
@@ -169,7 +169,7 @@ public sealed class ScimUsers(
         if (!user.Disabled && await breaker.CheckDeactivationAsync(s, user.Id, http, ct) is { } held) return held;
 
         var now = time.GetUtcNow().UtcDateTime;
-        await sessions.RevokeAllForUserAsync(user.Id, "scim_deprovisioned", ct);
+        await RevokeSessionsAsync(user.Id, "scim_deprovisioned", ct);
         if (s.DeprovisionBehavior == "delete")
         {
             audit.Add(SsoEventTypes.AccountChange, true, "scim_user_deleted", $"{s.Label} deleted {user.Username} through SCIM",
@@ -207,9 +207,16 @@ public sealed class ScimUsers(
                 user.Id, user.Username, "scim", http, s.Provider, s.Label, s.Id);
         if (!await TrySaveAsync(ct)) return ScimResponse.Error(ScimError.Uniqueness("The userName or externalId was taken by a concurrent request."));
         // active=false ends every session at once (security catalogue §5.1).
-        if (deactivating) await sessions.RevokeAllForUserAsync(user.Id, "scim_deactivated", ct);
+        if (deactivating) await RevokeSessionsAsync(user.Id, "scim_deactivated", ct);
         var resource = await RenderAsync(caller, user, profile, ct);
         return ScimResponse.Ok(resource, (string)resource["meta"]!["version"]!);
+    }
+
+    /// <summary>A read first: most provisioned users have no open session, and an UPDATE would still take SQLite's write lock.</summary>
+    private async Task RevokeSessionsAsync(long userId, string reason, CancellationToken ct)
+    {
+        if (await db.Sessions.AnyAsync(x => x.UserId == userId && x.RevokedAt == null, ct))
+            await sessions.RevokeAllForUserAsync(userId, reason, ct);
     }
 
     private async Task<ScimError?> CheckUniqueAsync(long strategyId, User user, ScimUserInput input, CancellationToken ct)

@@ -41,6 +41,28 @@ public sealed class CliTests(CliDatabase db) : IClassFixture<CliDatabase>
     }
 
     [Fact]
+    public async Task SitesCreate_JsonOnFreshDatabase_PrintsOnlyJsonOnStdout()
+    {
+        // The first verb on a new database applies migrations; anything they log must not reach stdout,
+        // or `sites create --json | jq` breaks on exactly the first run of a deployment.
+        var fresh = new CliDatabase();
+        var environment = await Hosting.GatehouseProgram.FreshEnvironmentAsync(fresh.DataDirectory);
+        try
+        {
+            var result = await Hosting.GatehouseProgram.RunAsync(environment, fresh.DataDirectory,
+                "sites", "create", "--subdomain", CliDatabase.NewSubdomain(), "--plan", "premier", "--admin-username", "admin", "--json");
+
+            Assert.True(result.ExitCode == 0, result.ToString());
+            using var doc = JsonDocument.Parse(result.StdOut); // one JSON value and nothing else
+            Assert.Equal(JsonValueKind.Object, doc.RootElement.ValueKind);
+        }
+        finally
+        {
+            await fresh.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task SitesCreate_WithoutPassword_PrintsGeneratedPasswordOnce()
     {
         var subdomain = CliDatabase.NewSubdomain();

@@ -14,7 +14,7 @@ public sealed class TwoNodeTests(TwoNodeCluster cluster) : IClassFixture<TwoNode
     // On PostgreSQL this fails about 2 runs in 5 ("relation … already exists"): EF's migration lock there lasts one
     // transaction (one migration), so two nodes interleave their migrations. Unskip with the advisory-lock fix in
     // DatabaseSetup.MigrateAsync (verified: 5/5 passes with it, 3/5 without).
-    [Fact(Skip = "PostgreSQL startup migration race: needs a session-level advisory lock in DatabaseSetup.MigrateAsync")]
+    [Fact]
     public async Task Startup_TwoNodesAtOnceOnFreshDatabase_BothBecomeHealthy()
     {
         // A deployment starts every node together on an empty (or older) database: both apply migrations at once.
