@@ -8,7 +8,7 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Pages.Admin.Providers;
 
 /// <summary>One provider: SP values to copy, settings, disable/enable with its consequences spelled out, move users, remove.</summary>
-public sealed class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSsoStrategy save, RemoveSsoStrategy remove, ProviderLifecycle lifecycle) : PageModel
+public sealed partial class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSsoStrategy save, RemoveSsoStrategy remove, ProviderLifecycle lifecycle) : PageModel
 {
     public SsoStrategy Strategy { get; private set; } = null!;
     public ProviderKind Kind { get; private set; } = null!;
@@ -114,6 +114,7 @@ public sealed class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSso
         Add("oidc_redirect_uri", "Redirect URI", sp.OidcRedirectUri);
         Add("login_url", "Sign-in URL (SP-initiated)", sp.LoginUrl);
         if (s.Protocol != ProviderKinds.Ldap) Add("scim_base_url", "SCIM base URL", sp.ScimBaseUrl);
+        LoadDirectory();
         return true;
     }
 }
