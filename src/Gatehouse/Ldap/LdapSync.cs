@@ -179,10 +179,24 @@ public sealed class LdapSync(
         }
         foreach (var u in disables)
         {
+            var reason = reasons.GetValueOrDefault(u.Id, "not in the directory");
+            // deprovision_behavior=delete removes users who left the directory or the rules; an account the directory
+            // itself disabled or locked stays (disabled), since it usually comes back.
+            if (s.DeprovisionBehavior == "delete" && !reasons.GetValueOrDefault(u.Id, "").StartsWith("directory:", StringComparison.Ordinal))
+            {
+                await sessions.RevokeAllForUserAsync(u.Id, "ldap_sync_deleted", ct);
+                audit.Add(SsoEventTypes.AccountChange, true, "ldap_sync_user_deleted", $"{s.Label} sync deleted {u.Username} ({reason})",
+                    null, u.Username, "ldap", http, s.Provider, s.Label, s.Id);
+                db.Users.Remove(u);
+                disabledBySync.Remove(u.Id);
+                summary.Deleted++;
+                summary.Note($"deleted {u.Username} ({reason})");
+                continue;
+            }
             u.Disabled = true;
             disabledBySync.Add(u.Id);
             summary.Disabled++;
-            summary.Note($"disabled {u.Username} ({reasons.GetValueOrDefault(u.Id, "not in the directory")})");
+            summary.Note($"disabled {u.Username} ({reason})");
         }
         await db.SaveChangesAsync(ct);
         foreach (var (u, d, created) in active.Where(a => a.Created))
@@ -191,7 +205,7 @@ public sealed class LdapSync(
         state.DisabledBySync = disabledBySync.Where(id => byId.ContainsKey(id)).ToList();
         state.HeldRun = null;
         await db.SaveChangesAsync(ct);
-        foreach (var u in disables) await sessions.RevokeAllForUserAsync(u.Id, "ldap_sync_disabled", ct);
+        foreach (var u in disables.Where(u => u.Disabled)) await sessions.RevokeAllForUserAsync(u.Id, "ldap_sync_disabled", ct);
         await tx.CommitAsync(ct);
 
         // 6. Record.

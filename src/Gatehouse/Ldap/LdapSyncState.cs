@@ -19,6 +19,7 @@ public sealed record LdapSyncSummary
     [JsonPropertyName("renamed")] public int Renamed { get; set; }
     [JsonPropertyName("enabled")] public int Enabled { get; set; }
     [JsonPropertyName("disabled")] public int Disabled { get; set; }
+    [JsonPropertyName("deleted")] public int Deleted { get; set; }
     [JsonPropertyName("would_disable")] public int WouldDisable { get; set; }
     [JsonPropertyName("groups_created")] public int GroupsCreated { get; set; }
     [JsonPropertyName("memberships_added")] public int MembershipsAdded { get; set; }

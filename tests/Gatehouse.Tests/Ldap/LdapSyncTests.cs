@@ -155,6 +155,36 @@ public sealed class LdapSyncTests(LdapFixture f)
     }
 
     [Fact]
+    public async Task Sync_DeprovisionDelete_DeletesWhoLeftAndOnlyDisablesWhomTheDirectoryDisabled()
+    {
+        var (ou, p) = Directory(people: 14); // 2 of 13 leave: under the 20% breaker
+        var (site, api, provider) = await ArrangeAsync(ou, new() { ["deprovision_behavior"] = "delete" });
+        await Sync(api, provider);
+        var token = (string)(await (await site.Anonymous(cookies: false).PostJson(HttpExtensions.Api + "/sessions", new { username = p[4], password = "Pw-" + p[4] })).Json())["id"]!;
+        Slapd.Modify($"cn=team-b,{ou}", DirectoryAttributeOperation.Delete, "member", $"uid={p[4]},{ou}"); // left the rules
+        Slapd.Modify($"uid={p[5]},{ou}", DirectoryAttributeOperation.Add, "objectClass", "shadowAccount");  // disabled in the directory
+        Slapd.Modify($"uid={p[5]},{ou}", DirectoryAttributeOperation.Add, "shadowExpire", "1");
+
+        var summary = (await (await Sync(api, provider)).Json())["sync"]!;
+
+        Assert.Equal(1, (int)summary["deleted"]!);
+        Assert.Equal(1, (int)summary["disabled"]!);
+        await using (var scope = Server.SiteScope(site.Id, out var db))
+        {
+            Assert.False(await db.Users.AnyAsync(u => u.Username == p[4]));
+            Assert.True((await db.Users.SingleAsync(u => u.Username == p[5])).Disabled);
+            Assert.Contains(await db.SsoEvents.ToListAsync(), e => e.Reason == "ldap_sync_user_deleted" && e.Username == p[4]);
+        }
+        using var client = site.Anonymous(cookies: false);
+        client.DefaultRequestHeaders.Add("X-FilesAPI-Auth", token);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(HttpExtensions.Api + "/me")).StatusCode);
+
+        // Back in the group: a fresh user is created (the old one is gone for good).
+        Slapd.Modify($"cn=team-b,{ou}", DirectoryAttributeOperation.Add, "member", $"uid={p[4]},{ou}");
+        Assert.Equal(1, (int)(await (await Sync(api, provider)).Json())["sync"]!["created"]!);
+    }
+
+    [Fact]
     public async Task Sync_TooManyDisables_IsHeldUntilAnAdminApproves()
     {
         var (ou, p) = Directory(people: 10);

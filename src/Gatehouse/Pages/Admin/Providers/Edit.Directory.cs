@@ -38,7 +38,7 @@ public sealed partial class EditModel
                 + $"{held.MaxDisableShare:P0} allowed. Review the list below and approve it, or fix the directory and sync again.";
         else if (result.Violation is { } v) Error = v.Message;
         else if (result.Summary is { } r)
-            Message = $"Sync {(approve ? "approved and " : "")}completed: {r.Created} created, {r.Updated} updated, {r.Disabled} disabled, {r.Enabled} enabled"
+            Message = $"Sync {(approve ? "approved and " : "")}completed: {r.Created} created, {r.Updated} updated, {r.Disabled} disabled, {r.Deleted} deleted, {r.Enabled} enabled"
                 + (r.Conflicts > 0 ? $", {r.Conflicts} conflict(s)" : "") + ".";
         return Redirect($"/admin/sso-providers/{id}#directory");
     }
