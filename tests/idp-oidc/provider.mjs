@@ -4,9 +4,10 @@
 //
 // IDP_CONFIG = {
 //   "port": 0,                               0 = any free port
-//   "shape": "entra" | "okta",               which vendor's token the provider imitates
+//   "shape": "entra" | "okta" | "onelogin" | "auth0",   which vendor's token the provider imitates
 //   "tenant": "…",                           entra: the tenant ID (tid); issuer http://127.0.0.1:PORT/{tenant}/v2.0
-//   "issuerPath": "/oauth2/default",         okta: issuer http://127.0.0.1:PORT{issuerPath}
+//   "issuerPath": "/oauth2/default",         others: issuer http://127.0.0.1:PORT{issuerPath} (OneLogin: /{sub}/oidc/2;
+//                                            Auth0: /{tenant domain}/ — Auth0's issuer ends with a slash)
 //   "clients": [{ "client_id", "client_secret", "redirect_uris": [], "token_endpoint_auth_method" }],
 //   "accounts": { "<login>": { claims… } }   the dev login form accepts any password for these logins
 // }
@@ -30,9 +31,14 @@ const issuer = shape === 'entra'
 
 // Entra puts its identity claims in the ID token itself; Okta's org server keeps profile claims for userinfo
 // (OIDC Core 5.4 as oidc-provider conforms to it), so the Okta shape exercises Gatehouse's userinfo path.
-const claims = shape === 'entra'
-  ? { openid: ['sub', 'tid', 'oid', 'upn', 'preferred_username'], profile: ['name'], email: ['email'] }
-  : { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] };
+// OneLogin and Auth0 put the requested profile and email claims in the ID token too (no userinfo round trip).
+const claims = {
+  entra: { openid: ['sub', 'tid', 'oid', 'upn', 'preferred_username'], profile: ['name'], email: ['email'] },
+  okta: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
+  onelogin: { openid: ['sub'], profile: ['name', 'preferred_username', 'given_name', 'family_name', 'updated_at'], email: ['email'] },
+  auth0: { openid: ['sub'], profile: ['name', 'nickname', 'picture', 'updated_at'], email: ['email', 'email_verified'] },
+}[shape];
+if (!claims) throw new Error(`unknown shape ${shape}`);
 
 const provider = new Provider(issuer, {
   clients: (config.clients ?? []).map((c) => ({
@@ -44,7 +50,7 @@ const provider = new Provider(issuer, {
     grant_types: ['authorization_code'],
   })),
   claims,
-  conformIdTokenClaims: shape !== 'entra',
+  conformIdTokenClaims: shape === 'okta',
   scopes: ['openid', 'profile', 'email'],
   features: { devInteractions: { enabled: true }, registration: { enabled: true } },
   pkce: { required: () => true },

@@ -103,6 +103,44 @@ public sealed class OidcBrowserTests(OidcFixture f, BrowserFixture browser)
     }
 
     [Fact]
+    public async Task OneLoginPreset_SubdomainOnly_SignsInThroughRealProvider()
+    {
+        var site = await Server.CreateSiteAsync();
+        var id = await PresetProviderAsync(site, f.OneLogin, new { provider = "onelogin", protocol = "oidc", label = "OneLogin Acme", subdomain = OidcFixture.OneLoginSubdomain });
+        using var api = site.AdminApi();
+        await CreateUserAsync(api, "carol@acme.test", new { authentication_method = "sso", sso_strategy_id = id });
+
+        await AssertFullFlowAsync(site, id, "OneLogin Acme", "carol", "carol@acme.test");
+    }
+
+    [Fact]
+    public async Task Auth0Preset_TrailingSlashIssuerAndEmailClaim_SignsInThroughRealProvider()
+    {
+        var site = await Server.CreateSiteAsync();
+        var id = await PresetProviderAsync(site, f.Auth0,
+            new { provider = "auth0", protocol = "oidc", label = "Auth0 Partners", subdomain = OidcFixture.Auth0Tenant, oidc_identity_claim = "email", oidc_response_mode = "form_post" });
+        using var api = site.AdminApi();
+        await CreateUserAsync(api, "dave@auth0.test", new { authentication_method = "sso", sso_strategy_id = id });
+
+        await AssertFullFlowAsync(site, id, "Auth0 Partners", "auth0|65f0c0ffee01", "dave@auth0.test");
+        await using var scope = Server.SiteScope(site.Id, out var db);
+        var link = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.SsoIdentityLinks, l => l.SsoStrategyId == id);
+        Assert.Equal("auth0|65f0c0ffee01", link.Subject);
+        Assert.Equal(f.Auth0.Issuer, link.Issuer);
+    }
+
+    [Fact]
+    public async Task GenericOidc_AnyIssuerUrl_SignsInThroughRealProvider()
+    {
+        var site = await Server.CreateSiteAsync();
+        var id = await PresetProviderAsync(site, f.OneLogin, new { provider = "oidc", protocol = "oidc", label = "Company IdP", oidc_issuer_url = f.OneLogin.Issuer });
+        using var api = site.AdminApi();
+        await CreateUserAsync(api, "carol@acme.test", new { authentication_method = "sso", sso_strategy_id = id });
+
+        await AssertFullFlowAsync(site, id, "Company IdP", "carol", "carol@acme.test");
+    }
+
+    [Fact]
     public async Task EntraPreset_TokenOfAnotherTenant_IsRefused()
     {
         var site = await Server.CreateSiteAsync();

@@ -16,10 +16,14 @@ public sealed class OidcFixture : IAsyncLifetime
     public const string EntraTenant = "6f1a2b3c-4d5e-4f60-8a9b-0c1d2e3f4a5b";
     public const string OtherTenant = "0b9a8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d";
     public const string OktaAuthServer = "default";
+    public const string OneLoginSubdomain = "acme";
+    public const string Auth0Tenant = "acme.us.auth0.com";
 
     public NodeIdp Rogue { get; private set; } = null!;
     public NodeIdp Entra { get; private set; } = null!;
     public NodeIdp Okta { get; private set; } = null!;
+    public NodeIdp OneLogin { get; private set; } = null!;
+    public NodeIdp Auth0 { get; private set; } = null!;
     public GatehouseServer Server { get; } = new();
 
     public async Task InitializeAsync()
@@ -44,18 +48,37 @@ public sealed class OidcFixture : IAsyncLifetime
                     ["bob"] = new { preferred_username = "bob@okta.test", email = "bob@okta.test", email_verified = true, name = "Bob Okta" },
                 },
             }),
+            NodeIdp.StartAsync("provider.mjs", new
+            {
+                shape = "onelogin", issuerPath = $"/{OneLoginSubdomain}/oidc/2",
+                accounts = new Dictionary<string, object>
+                {
+                    ["carol"] = new { preferred_username = "carol@acme.test", email = "carol@acme.test", name = "Carol OneLogin", given_name = "Carol", family_name = "OneLogin" },
+                },
+            }),
+            NodeIdp.StartAsync("provider.mjs", new
+            {
+                shape = "auth0", issuerPath = $"/{Auth0Tenant}/",
+                accounts = new Dictionary<string, object>
+                {
+                    // Auth0's subject names the connection: "auth0|…" for its database, "google-oauth2|…" for social logins.
+                    ["auth0|65f0c0ffee01"] = new { nickname = "dave", email = "dave@auth0.test", email_verified = true, name = "Dave Auth0" },
+                },
+            }),
         };
         await Task.WhenAll(starting);
-        (Rogue, Entra, Okta) = (starting[0].Result, starting[1].Result, starting[2].Result);
+        (Rogue, Entra, Okta, OneLogin, Auth0) = (starting[0].Result, starting[1].Result, starting[2].Result, starting[3].Result, starting[4].Result);
         Server.Settings["Gatehouse:Oidc:PresetIssuers:azure"] = $"http://127.0.0.1:{Entra.Port}/{{subdomain}}/v2.0";
         Server.Settings["Gatehouse:Oidc:PresetIssuers:okta"] = $"http://127.0.0.1:{Okta.Port}/oauth2/{{subdomain}}";
+        Server.Settings["Gatehouse:Oidc:PresetIssuers:onelogin"] = $"http://127.0.0.1:{OneLogin.Port}/{{subdomain}}/oidc/2";
+        Server.Settings["Gatehouse:Oidc:PresetIssuers:auth0"] = $"http://127.0.0.1:{Auth0.Port}/{{subdomain}}/";
         await Server.InitializeAsync();
     }
 
     public async Task DisposeAsync()
     {
         await Server.DisposeAsync();
-        foreach (var idp in new[] { Rogue, Entra, Okta }) if (idp is not null) await idp.DisposeAsync();
+        foreach (var idp in new[] { Rogue, Entra, Okta, OneLogin, Auth0 }) if (idp is not null) await idp.DisposeAsync();
     }
 
     /// <summary>Registers a client at a real provider (OpenID Dynamic Client Registration) for one Gatehouse callback.</summary>
