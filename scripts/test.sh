@@ -20,7 +20,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
 # ---- (a) Debian packages -------------------------------------------------------------------------------
 step "system packages"
-PACKAGES=(postgresql chromium slapd ldap-utils xmlsec1 openssl nodejs npm)
+# samba*: a throwaway Active Directory domain controller for the AD tests (tests/Gatehouse.Tests/Ldap/SambaDcServer.cs).
+PACKAGES=(postgresql chromium slapd ldap-utils xmlsec1 openssl nodejs npm samba samba-ad-dc samba-ad-provision samba-dsdb-modules)
 missing=()
 for p in "${PACKAGES[@]}"; do
   # npm ships inside NodeSource's nodejs package; only ask apt for it when the command is absent.
