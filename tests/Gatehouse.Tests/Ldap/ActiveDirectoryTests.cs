@@ -157,9 +157,11 @@ public sealed class ActiveDirectoryTests(ActiveDirectoryFixture f)
         var (site, api, provider) = await ArrangeAsync(serviceAccount: false);
         await LdapFixture.CreateDirectoryUserAsync(api, provider, "alice");
 
-        var rest = await PostSession(site, "alice", "");
+        // AD treats a simple bind with an empty password as an anonymous bind that "succeeds" (RFC 4513 §5.1.2): an
+        // empty password is refused by the API's validation, a blank one by the directory check before any bind.
+        await (await PostSession(site, "alice", "")).AssertError(422);
+        var rest = await PostSession(site, "alice", "   ");
 
-        // AD treats a simple bind with an empty password as an anonymous bind that "succeeds" (RFC 4513 §5.1.2).
         Assert.Equal(HttpStatusCode.Unauthorized, rest.StatusCode);
         await using var scope = Server.SiteScope(site.Id, out var db);
         Assert.Equal("empty_password", (await db.SsoEvents.Where(e => e.Username == "alice").OrderByDescending(e => e.Id).FirstAsync()).Reason);
