@@ -25,7 +25,7 @@ using Microsoft.Extensions.Logging;
 // Per database: start Gatehouse in-process on Kestrel, create a premier site and a provider with a SCIM token, then
 //   1. POST /Users × --creates with --concurrency clients                      → creates/s
 //   2. seed users straight into the database up to --users (SCIM-shaped: profile with externalId)
-//   3. GET /Users?filter=userName eq "…" and externalId eq … one at a time     → latency p50/p95/p99
+//   3. GET /Users?filter=userName eq "…", externalId eq …, emails[type eq "work"].value eq "…" one at a time → latency p50/p95/p99
 //   4. PATCH active=false × --patches with --concurrency clients (breaker off) → deactivations/s
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 var opt = Options.Parse(args);
@@ -107,6 +107,9 @@ async Task Run(string database, Dictionary<string, string?> config, Options opt)
             Check(await scim.GetAsync($"/api/scim/Users?filter=userName%20eq%20%22s{rnd.Next(opt.Users - existing)}%40example.com%22"), 200));
         var byExternal = await Latencies(opt.Gets, async () =>
             Check(await scim.GetAsync($"/api/scim/Users?filter=externalId%20eq%20ext-{rnd.Next(opt.Users - existing)}"), 200));
+        var byEmail = await Latencies(opt.Gets, async () =>
+            Check(await scim.GetAsync($"/api/scim/Users?filter=emails%5Btype%20eq%20%22work%22%5D.value%20eq%20%22s{rnd.Next(opt.Users - existing)}%40example.com%22"), 200));
+        var baseline = await Latencies(opt.Gets, async () => Check(await scim.GetAsync("/api/scim/ServiceProviderConfig"), 200));
         var page = await Latencies(Math.Max(20, opt.Gets / 20), async () => Check(await scim.GetAsync("/api/scim/Users?startIndex=1&count=100"), 200));
 
         // 4. Deactivating PATCHes over HTTP.
@@ -133,6 +136,8 @@ async Task Run(string database, Dictionary<string, string?> config, Options opt)
         Console.WriteLine($"| deactivating PATCHes (active=false, {opt.Concurrency} clients) | {patchesPerSecond:0} /s |");
         Console.WriteLine($"| GET filter=userName eq, at {total} users | {byName} |");
         Console.WriteLine($"| GET filter=externalId eq (unquoted), at {total} users | {byExternal} |");
+        Console.WriteLine($"| GET filter=emails[type eq \"work\"].value eq, at {total} users | {byEmail} |");
+        Console.WriteLine($"| GET /ServiceProviderConfig (baseline: auth + request log, no query) | {baseline} |");
         Console.WriteLine($"| GET startIndex=1&count=100 (COUNT + page) | {page} |");
     }
     finally

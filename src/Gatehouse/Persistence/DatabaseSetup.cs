@@ -16,9 +16,12 @@ public static class DatabaseSetup
         if (!string.IsNullOrWhiteSpace(configured) && !IsPostgres(config)) return configured;
         var dir = Path.GetFullPath(config["Gatehouse:DataDirectory"] ?? "data");
         Directory.CreateDirectory(dir);
-        // Pooling keeps the WAL-mode connection warm; the command timeout doubles as SQLite's busy wait.
-        return $"Data Source={Path.Combine(dir, "gatehouse.db")};Cache=Shared;Pooling=True;Default Timeout=30";
+        // Pooling keeps connections warm; the command timeout doubles as SQLite's busy wait. No Cache=Shared: a shared
+        // cache locks whole tables between connections of the process, which serializes WAL readers behind the writer.
+        return $"Data Source={Path.Combine(dir, "gatehouse.db")};Pooling=True;Default Timeout=30";
     }
+
+    private static readonly SqlitePragmas Pragmas = new();
 
     public static IServiceCollection AddGatehouseDatabase(this IServiceCollection services, IConfiguration config)
     {
@@ -32,7 +35,7 @@ public static class DatabaseSetup
         else
         {
             var cs = SqliteConnectionString(config);
-            services.AddDbContext<SqliteGatehouseDb>(o => o.UseSqlite(cs));
+            services.AddDbContext<SqliteGatehouseDb>(o => o.UseSqlite(cs).AddInterceptors(Pragmas));
             services.AddScoped<GatehouseDb>(sp => sp.GetRequiredService<SqliteGatehouseDb>());
         }
         return services;

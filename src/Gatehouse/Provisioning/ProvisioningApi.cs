@@ -12,9 +12,11 @@ public static class ProvisioningApi
 {
     public static void MapProvisioningApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/scim_logs", (HttpContext http, GatehouseDb db, CancellationToken ct) => ApiEndpoints.WithInput(http, async input =>
+        api.MapGet("/scim_logs", (HttpContext http, GatehouseDb db, ScimRequestLogQueue logs, CancellationToken ct) => ApiEndpoints.WithInput(http, async input =>
         {
             if (!ApiEndpoints.IsAdmin(http)) return ApiErrors.SiteAdminRequired();
+            // Rows of this node's recent requests may still be queued: the admin sees them now, not a batch later.
+            await logs.FlushAsync(ct);
             var page = ApiPage.From(input, out var error);
             if (page is null) return error!;
             var strategy = input.Long("sso_strategy_id");
@@ -24,9 +26,10 @@ public static class ProvisioningApi
             return Results.Json(rows.Select(ToJson), ApiJson.Options);
         })).WithName("ListScimLogs").WithSummary("List SCIM request logs");
 
-        api.MapGet("/scim_logs/{id}", async (string id, HttpContext http, GatehouseDb db, CancellationToken ct) =>
+        api.MapGet("/scim_logs/{id}", async (string id, HttpContext http, GatehouseDb db, ScimRequestLogQueue logs, CancellationToken ct) =>
         {
             if (!ApiEndpoints.IsAdmin(http)) return ApiErrors.SiteAdminRequired();
+            await logs.FlushAsync(ct);
             if (!long.TryParse(id, out var logId)) return ApiErrors.NotFound("scim_log");
             var log = await db.Set<ScimRequestLog>().FirstOrDefaultAsync(l => l.Id == logId, ct);
             return log is null ? ApiErrors.NotFound("scim_log") : Results.Json(ToJson(log), ApiJson.Options);

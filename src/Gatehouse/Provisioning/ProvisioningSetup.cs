@@ -19,6 +19,8 @@ public static class ProvisioningSetup
         services.AddScoped<ScimCircuitBreaker>();
         services.AddScoped<IdentityResolver>();
         services.AddScoped<JitProvisioning>();
+        services.AddSingleton<ScimRequestLogQueue>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScimRequestLogQueue>());
         services.AddSingleton<ScimLogPurge>();
         services.AddHostedService(sp => sp.GetRequiredService<ScimLogPurge>());
         return services;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Gatehouse.Persistence;
+using Gatehouse.Tenancy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -10,16 +11,19 @@ namespace Gatehouse.Provisioning;
 /// <summary>
 /// Writes one <see cref="ScimRequestLog"/> per SCIM request (SSOReady's request log, Files.com's ScimLog). Bodies are
 /// redacted before they are stored: any member whose name says password, secret or token loses its value, and
-/// the Authorization header is never kept.
+/// the Authorization header is never kept. The row is handed to <see cref="ScimRequestLogQueue"/>, which writes
+/// rows in batches so that a SCIM request costs one commit, not two.
 /// </summary>
-public sealed partial class ScimRequestLogger(GatehouseDb db, IOptions<ScimOptions> options, TimeProvider time, ILogger<ScimRequestLogger> logger)
+public sealed partial class ScimRequestLogger(CurrentSite site, ScimRequestLogQueue queue, IOptions<ScimOptions> options, TimeProvider time)
 {
-    public async Task WriteAsync(HttpContext http, long? strategyId, ScimResponse response, CancellationToken ct)
+    public Task WriteAsync(HttpContext http, long? strategyId, ScimResponse response, CancellationToken ct)
     {
+        if (site.Id is not { } siteId) return Task.CompletedTask;
         var max = options.Value.MaxLoggedBody;
         var path = http.Request.Path + http.Request.QueryString;
         var entry = new ScimRequestLog
         {
+            SiteId = siteId,
             SsoStrategyId = strategyId,
             CreatedAt = time.GetUtcNow().UtcDateTime,
             RequestPath = Truncate(path, 2048)!,
@@ -29,18 +33,8 @@ public sealed partial class ScimRequestLogger(GatehouseDb db, IOptions<ScimOptio
             RequestJson = Truncate(Redact(http.Items[ScimBody.TextItem] as string), max),
             ResponseJson = Truncate(response.Body is null ? null : Redact(response.Body.ToJsonString()), max),
         };
-        // The handler's unit of work is finished (saved or abandoned); the log must not carry its leftovers.
-        db.ChangeTracker.Clear();
-        db.Add(entry);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e)
-        {
-            // Losing a log line must not turn a completed SCIM operation into an error for the IdP.
-            ScimLog.RequestLogFailed(logger, e);
-        }
+        queue.Enqueue(entry);
+        return Task.CompletedTask;
     }
 
     public static string? Redact(string? json)
