@@ -11,6 +11,9 @@
 //   POST /t/{t}/control            JSON merged into the tenant's state (see DEFAULTS)
 //   POST /t/{t}/response           JSON {requestId, acs, audience, relayState, mutation, …} → {saml_response}
 //   POST /t/{t}/inflate            JSON {url} (our redirect) → {id, acs, issuer, relay_state, signed}
+// Encryption (xml-encryption): state/request `encrypt` = {cert: SP encryption certificate (PEM or base64 DER, as
+// read from the SP metadata) or key: a test key name, data: aes256-gcm|aes128-gcm|aes256-cbc|aes128-cbc,
+// transport: rsa-oaep-mgf1p|rsa-oaep-sha256}: the signed assertion becomes a saml:EncryptedAssertion.
 // Mutations (applied without re-signing unless noted): see MUTATIONS below.
 
 import crypto from "node:crypto";
@@ -21,6 +24,7 @@ import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { SignedXml } from "xml-crypto";
+import xmlenc from "xml-encryption";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const key = (name) => ({
@@ -51,6 +55,7 @@ const DEFAULTS = {
   validUntil: null,
   cacheDuration: null,
   mutation: "none",
+  encrypt: null,
 };
 const tenants = new Map();
 const state = (t) => {
@@ -116,6 +121,33 @@ function responseXml(o, assertion) {
 </samlp:Response>`;
 }
 
+const DATA_ALG = {
+  "aes128-cbc": "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
+  "aes256-cbc": "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+  "aes128-gcm": "http://www.w3.org/2009/xmlenc11#aes128-gcm",
+  "aes256-gcm": "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+};
+const TRANSPORT = {
+  "rsa-oaep-mgf1p": { keyEncryptionAlgorithm: "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p", keyEncryptionDigest: "sha1" },
+  "rsa-oaep-sha256": { keyEncryptionAlgorithm: "http://www.w3.org/2009/xmlenc11#rsa-oaep", keyEncryptionDigest: "sha256", keyEncryptionMgf: "sha256" },
+};
+const pemOf = (cert) => cert.includes("-----BEGIN")
+  ? cert
+  : `-----BEGIN CERTIFICATE-----\n${cert.replace(/\s+/g, "").match(/.{1,64}/g).join("\n")}\n-----END CERTIFICATE-----\n`;
+
+// The (signed) assertion encrypted to the SP's certificate, as an IdP with "encrypt assertions" on sends it.
+function encryptAssertion(assertion, e) {
+  const pem = e.key ? KEYS[e.key].cert : pemOf(e.cert);
+  const rsaPub = new crypto.X509Certificate(pem).publicKey.export({ type: "spki", format: "pem" });
+  const dataAlg = DATA_ALG[e.data ?? "aes256-gcm"];
+  const transport = TRANSPORT[e.transport ?? "rsa-oaep-mgf1p"];
+  if (!dataAlg || !transport) throw new Error(`unknown encryption ${JSON.stringify(e)}`);
+  return new Promise((resolve, reject) => xmlenc.encrypt(assertion, {
+    rsa_pub: rsaPub, pem, encryptionAlgorithm: dataAlg, ...transport,
+    disallowEncryptionWithInsecureAlgorithm: false, warnInsecureAlgorithm: false,
+  }, (err, encrypted) => err ? reject(err) : resolve(`<saml:EncryptedAssertion>${encrypted}</saml:EncryptedAssertion>`)));
+}
+
 function sign(xml, signer, which) {
   const s = new SignedXml({ privateKey: signer.key, publicCert: signer.cert, signatureAlgorithm: ALG.rsaSha256, canonicalizationAlgorithm: ALG.excC14n });
   const target = which === "assertion" ? "Assertion" : "Response";
@@ -172,7 +204,7 @@ const POST_MUTATIONS = {
   },
 };
 
-function buildResponse(t, req) {
+async function buildResponse(t, req) {
   const s = state(t);
   let o = {
     requestId: req.requestId ?? null,
@@ -196,6 +228,8 @@ function buildResponse(t, req) {
   else if (!POST_MUTATIONS[mutation]) throw new Error(`unknown mutation ${mutation}`);
   let assertion = assertionXml(o);
   if (o.sign === "assertion" || o.sign === "both") assertion = sign(assertion, o.signer, "assertion");
+  const encrypt = req.encrypt ?? s.encrypt;
+  if (encrypt) assertion = await encryptAssertion(assertion, encrypt);
   let xml = responseXml(o, assertion);
   if (o.sign === "response" || o.sign === "both") xml = sign(xml, o.signer, "response");
   if (POST_MUTATIONS[mutation]) xml = POST_MUTATIONS[mutation](xml, o);
@@ -255,14 +289,14 @@ const server = http.createServer(async (req, res) => {
     }
     if (action === "response" && req.method === "POST") {
       const b = await body(req);
-      const { xml, assertionId } = buildResponse(t, b);
+      const { xml, assertionId } = await buildResponse(t, b);
       return send(200, "application/json", JSON.stringify({ saml_response: Buffer.from(xml, "utf8").toString("base64"), assertion_id: assertionId, xml }));
     }
     if (action === "sso" && req.method === "GET") {
       // The SP's entity ID is its metadata URL, and the ACS comes from the request, as a permissive IdP would do.
       const r = readRequest(req.url);
       s.lastRequest = r;
-      const { xml } = buildResponse(t, { requestId: r.id, acs: r.acs, audience: r.issuer });
+      const { xml } = await buildResponse(t, { requestId: r.id, acs: r.acs, audience: r.issuer });
       return send(200, "text/html; charset=utf-8", autoPost(r.acs, Buffer.from(xml, "utf8").toString("base64"), r.relay_state));
     }
     return send(404, "text/plain", "not found");
