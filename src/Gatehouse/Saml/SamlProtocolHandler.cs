@@ -12,12 +12,12 @@ namespace Gatehouse.Saml;
 public sealed record SamlRequestState(string RequestId, string? ReturnTo);
 
 /// <summary>The SP's own URLs for one provider, built like <see cref="ProtocolHandlers.Endpoints"/> shows them to the admin.</summary>
-public sealed record SamlSpUrls(string EntityId, string AcsUrl)
+public sealed record SamlSpUrls(string EntityId, string AcsUrl, string SloUrl)
 {
     public static SamlSpUrls For(SsoStrategy s, HttpRequest request, GatehouseOptions options)
     {
         var root = SiteUrls.Root(request, options);
-        return new($"{root}/saml/{s.Id}/metadata", $"{root}/saml/{s.Id}/acs");
+        return new($"{root}/saml/{s.Id}/metadata", $"{root}/saml/{s.Id}/acs", $"{root}/saml/{s.Id}/slo");
     }
 }
 

@@ -11,6 +11,10 @@
 //   POST /t/{t}/control            JSON merged into the tenant's state (see DEFAULTS)
 //   POST /t/{t}/response           JSON {requestId, acs, audience, relayState, mutation, …} → {saml_response}
 //   POST /t/{t}/inflate            JSON {url} (our redirect) → {id, acs, issuer, relay_state, signed}
+//   GET  /t/{t}/slo?SAMLRequest=…   single logout: records the LogoutRequest in state.lastLogout, then 302 to the
+//                                  SP's SLO endpoint (its entity ID with /metadata → /slo) with a LogoutResponse
+//                                  signed over the query (state.sloSign false: unsigned; sloMutation: wrong-irt,
+//                                  wrong-issuer, attacker-signed, partial); state.sloRespond false: never answers.
 // Encryption (xml-encryption): state/request `encrypt` = {cert: SP encryption certificate (PEM or base64 DER, as
 // read from the SP metadata) or key: a test key name, data: aes256-gcm|aes128-gcm|aes256-cbc|aes128-cbc,
 // transport: rsa-oaep-mgf1p|rsa-oaep-sha256}: the signed assertion becomes a saml:EncryptedAssertion.
@@ -56,6 +60,10 @@ const DEFAULTS = {
   cacheDuration: null,
   mutation: "none",
   encrypt: null,
+  sloRespond: true,
+  sloSign: true,
+  sloMutation: "none",
+  lastLogout: null,
 };
 const tenants = new Map();
 const state = (t) => {
@@ -253,6 +261,50 @@ function readRequest(url) {
   };
 }
 
+// Our HTTP-Redirect LogoutRequest, read back, and the query signature checked with the SP's key when given.
+function readLogoutRequest(url) {
+  const u = new URL(url, "http://x");
+  const raw = zlib.inflateRawSync(Buffer.from(u.searchParams.get("SAMLRequest"), "base64")).toString("utf8");
+  const req = parse(raw).documentElement;
+  const nameId = kid(req, NS.saml, "NameID");
+  const sessionIndex = kid(req, NS.samlp, "SessionIndex");
+  const issuer = kid(req, NS.saml, "Issuer");
+  const rawQuery = u.search.slice(1);
+  const signedPart = rawQuery.split("&").filter((p) => !p.startsWith("Signature=")).join("&");
+  return {
+    element: req.localName,
+    id: req.getAttribute("ID"),
+    destination: req.getAttribute("Destination"),
+    issuer: issuer ? issuer.textContent : null,
+    name_id: nameId ? nameId.textContent : null,
+    name_id_format: nameId ? nameId.getAttribute("Format") : null,
+    session_index: sessionIndex ? sessionIndex.textContent : null,
+    relay_state: u.searchParams.get("RelayState"),
+    signed: u.searchParams.has("Signature"),
+    signature: u.searchParams.get("Signature"),
+    signed_part: signedPart,
+  };
+}
+
+function logoutResponse(t, r) {
+  const s = state(t);
+  const m = s.sloMutation;
+  const sp = r.issuer.replace(/\/metadata$/, "/slo");
+  const status = m === "partial" ? "urn:oasis:names:tc:SAML:2.0:status:Responder" : "urn:oasis:names:tc:SAML:2.0:status:Success";
+  const xml = `<samlp:LogoutResponse xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${newId()}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${esc(sp)}" InResponseTo="${m === "wrong-irt" ? newId() : r.id}">
+  <saml:Issuer>${esc(m === "wrong-issuer" ? entityId(t) + "-other" : entityId(t))}</saml:Issuer>
+  <samlp:Status><samlp:StatusCode Value="${status}"/></samlp:Status>
+</samlp:LogoutResponse>`;
+  let query = "SAMLResponse=" + encodeURIComponent(zlib.deflateRawSync(Buffer.from(xml, "utf8")).toString("base64"));
+  if (r.relay_state != null) query += "&RelayState=" + encodeURIComponent(r.relay_state);
+  if (s.sloSign) {
+    query += "&SigAlg=" + encodeURIComponent(ALG.rsaSha256);
+    const signer = KEYS[m === "attacker-signed" ? "attacker" : s.signWith];
+    query += "&Signature=" + encodeURIComponent(crypto.sign("sha256", Buffer.from(query, "utf8"), signer.key).toString("base64"));
+  }
+  return `${sp}?${query}`;
+}
+
 function autoPost(acs, samlResponse, relayState) {
   const relay = relayState == null ? "" : `<input type="hidden" name="RelayState" value="${esc(relayState)}">`;
   return `<!doctype html><html><head><title>Test IdP</title></head><body onload="document.forms[0].submit()">
@@ -291,6 +343,13 @@ const server = http.createServer(async (req, res) => {
       const b = await body(req);
       const { xml, assertionId } = await buildResponse(t, b);
       return send(200, "application/json", JSON.stringify({ saml_response: Buffer.from(xml, "utf8").toString("base64"), assertion_id: assertionId, xml }));
+    }
+    if (action === "slo" && req.method === "GET") {
+      const r = readLogoutRequest(req.url);
+      s.lastLogout = r;
+      if (!s.sloRespond) return send(200, "text/html; charset=utf-8", "<!doctype html><title>Test IdP</title><p>Test IdP: not answering.</p>");
+      res.writeHead(302, { location: logoutResponse(t, r) });
+      return res.end();
     }
     if (action === "sso" && req.method === "GET") {
       // The SP's entity ID is its metadata URL, and the ACS comes from the request, as a permissive IdP would do.
