@@ -80,8 +80,9 @@ const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 
 function metadata(t) {
   const s = state(t);
-  const keys = s.publish.map((k) => `
-    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${der(KEYS[k].cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`).join("");
+  // publishDer: extra certificates (base64 DER) a test wants in the metadata, e.g. one about to expire.
+  const keys = s.publish.map((k) => der(KEYS[k].cert)).concat(s.publishDer ?? []).map((c) => `
+    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`).join("");
   const attrs = (s.validUntil ? ` validUntil="${s.validUntil}"` : "") + (s.cacheDuration ? ` cacheDuration="${s.cacheDuration}"` : "");
   return `<?xml version="1.0" encoding="UTF-8"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="${NS.ds}" entityID="${entityId(t)}"${attrs}>
