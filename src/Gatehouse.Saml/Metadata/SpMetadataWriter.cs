@@ -8,6 +8,8 @@ public sealed record SpMetadataParameters
 {
     public required string EntityId { get; init; }
     public required string AcsUrl { get; init; }
+    /// <summary>Where LogoutResponses come back (HTTP-Redirect); null publishes no SingleLogoutService.</summary>
+    public string? SloUrl { get; init; }
     public IReadOnlyList<string> NameIdFormats { get; init; } = [];
 
     /// <summary>Current signing certificate first, then the next one during a rollover.</summary>
@@ -39,6 +41,14 @@ public static class SpMetadataWriter
             w.WriteAttributeString("protocolSupportEnumeration", SamlNames.Protocol);
             foreach (var certificate in p.SigningCertificates) WriteKey(w, "signing", certificate);
             foreach (var certificate in p.EncryptionCertificates) WriteKey(w, "encryption", certificate);
+            if (p.SloUrl is not null)
+            {
+                // Metadata §2.4.2: SingleLogoutService precedes NameIDFormat.
+                w.WriteStartElement("md", "SingleLogoutService", SamlNames.Metadata);
+                w.WriteAttributeString("Binding", SamlNames.HttpRedirectBinding);
+                w.WriteAttributeString("Location", p.SloUrl);
+                w.WriteEndElement();
+            }
             foreach (var format in p.NameIdFormats) w.WriteElementString("md", "NameIDFormat", SamlNames.Metadata, format);
             w.WriteStartElement("md", "AssertionConsumerService", SamlNames.Metadata);
             w.WriteAttributeString("Binding", SamlNames.HttpPostBinding);

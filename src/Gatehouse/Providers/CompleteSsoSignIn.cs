@@ -13,9 +13,11 @@ namespace Gatehouse.Providers;
 /// </summary>
 public sealed record ExternalIdentity(
     string Issuer, string Subject, string? Username, string? Email = null, string? Name = null,
-    IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes = null);
+    IReadOnlyDictionary<string, IReadOnlyList<string>>? Attributes = null, string? LogoutData = null);
 
-public sealed record PendingAuthorization(long UserId, long StrategyId, string Issuer, string Subject, string Username, string? ReturnTo);
+/// <param name="LogoutData">Protocol data the session keeps for single logout (SAML NameID + SessionIndex).</param>
+public sealed record PendingAuthorization(long UserId, long StrategyId, string Issuer, string Subject, string Username, string? ReturnTo,
+    string? LogoutData = null);
 
 /// <summary>
 /// The end of every SSO sign-in, whatever the protocol: find the user among this provider's users only
@@ -27,6 +29,8 @@ public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn 
 {
     public const string AuthorizeKind = "authorize";
     public const string PendingCookie = "gh_sso_authorize";
+    /// <summary>Flow kind keyed by the session token: the provider and the data its logout needs.</summary>
+    public const string SessionKind = "sso_session";
 
     public async Task<IResult> HandleAsync(HttpContext http, SsoStrategy s, ExternalIdentity identity, string? returnTo, CancellationToken ct)
     {
@@ -70,7 +74,7 @@ public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn 
         if (link is null)
         {
             var handle = await flows.StartAsync(AuthorizeKind, s.Id,
-                new PendingAuthorization(user.Id, s.Id, identity.Issuer, identity.Subject, user.Username, returnTo), TimeSpan.FromMinutes(10), ct);
+                new PendingAuthorization(user.Id, s.Id, identity.Issuer, identity.Subject, user.Username, returnTo, identity.LogoutData), TimeSpan.FromMinutes(10), ct);
             http.Response.Cookies.Append(PendingCookie, handle, new CookieOptions
             {
                 HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/sso/authorize", MaxAge = TimeSpan.FromMinutes(10),
@@ -81,7 +85,7 @@ public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn 
 
         // 6. Known link: sign in.
         link.LastUsedAt = time.GetUtcNow().UtcDateTime;
-        return await SignInAsync(http, s, user, identity.Subject, returnTo, ct);
+        return await SignInAsync(http, s, user, identity.Subject, returnTo, ct, identity.LogoutData);
     }
 
     /// <summary>The user clicked "Authorize": store the link and sign in.</summary>
@@ -105,10 +109,11 @@ public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn 
             user = await db.Users.FirstAsync(u => u.Id == p.UserId, ct);
             s = await db.SsoStrategies.FirstAsync(x => x.Id == p.StrategyId, ct);
         }
-        return await SignInAsync(http, s, user, p.Subject, p.ReturnTo, ct);
+        return await SignInAsync(http, s, user, p.Subject, p.ReturnTo, ct, p.LogoutData);
     }
 
-    private async Task<IResult> SignInAsync(HttpContext http, SsoStrategy s, User user, string subject, string? returnTo, CancellationToken ct)
+    private async Task<IResult> SignInAsync(HttpContext http, SsoStrategy s, User user, string subject, string? returnTo, CancellationToken ct,
+        string? logoutData = null)
     {
         var now = time.GetUtcNow().UtcDateTime;
         user.FirstLoginAt ??= now;
@@ -116,7 +121,8 @@ public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn 
         user.LastWebLoginAt = now;
         audit.Add(SsoEventTypes.SsoLogin, true, null, $"Signed in with {s.Label}", user.Id, user.Username, "web", http, s.Provider, s.Label, s.Id, idpUid: subject);
         await db.SaveChangesAsync(ct);
-        await webSignIn.StartAsync(http, user, "web", ct);
+        var (token, expiresAt) = await webSignIn.StartAsync(http, user, "web", ct);
+        if (logoutData is not null) await flows.StartWithHandleAsync(SessionKind, s.Id, token, logoutData, expiresAt, ct);
         return Results.Redirect(Pages.SafeReturnPath.Or(returnTo));
     }
 

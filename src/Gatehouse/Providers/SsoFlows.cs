@@ -38,6 +38,22 @@ public sealed class SsoFlows(GatehouseDb db, IDataProtectionProvider dataProtect
         return (handle, data);
     }
 
+    /// <summary>A flow keyed by a secret the caller already holds (a session token: its logout data, found again
+    /// at sign-out and dying with the session). Only the hash is stored, as for generated handles.</summary>
+    public async Task StartWithHandleAsync<T>(string kind, long? strategyId, string handle, T data, DateTime expiresAt, CancellationToken ct)
+    {
+        db.SsoFlowStates.Add(new SsoFlowState
+        {
+            Kind = kind,
+            SsoStrategyId = strategyId,
+            HandleHash = SessionTokens.Hash(handle),
+            DataProtected = _protector.Protect(JsonSerializer.Serialize(data)),
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+            ExpiresAt = expiresAt,
+        });
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>Reads a live flow without using it up (e.g. to show the Authorize page).</summary>
     public async Task<(T Data, long? StrategyId)?> PeekAsync<T>(string kind, string? handle, CancellationToken ct)
     {

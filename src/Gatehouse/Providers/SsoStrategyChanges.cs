@@ -164,7 +164,8 @@ public sealed partial class SsoStrategyChanges(GatehouseDb db, ProviderSecrets s
         switch (s.Protocol)
         {
             case ProviderKinds.Saml:
-                var byHand = s.SamlProviderIssuerUrl is not null && s.SamlProviderSsoTargetUrl is not null && s.SamlProviderCertFingerprint is not null;
+                var byHand = s.SamlProviderIssuerUrl is not null && s.SamlProviderSsoTargetUrl is not null
+                    && (s.SamlProviderCertFingerprint is not null || Saml.SamlProviderOptions.Read(s).Certificates is { Count: > 0 } || Saml.SamlProviderOptions.Read(s).ExtraFingerprints is { Count: > 0 });
                 if (s.SamlProviderMetadataUrl is null && s.SamlProviderMetadataContent is null && !byHand)
                     input.AddError("saml_provider_metadata_url",
                         "or saml_provider_metadata_content, or all of saml_provider_issuer_url, saml_provider_sso_target_url and saml_provider_cert_fingerprint, is required");

@@ -87,10 +87,13 @@ public sealed class SamlAcs(
         var keys = await spKeys.GetAsync(db, s, ct);
         var urls = SamlSpUrls.For(s, http.Request, gatehouse.Value);
         var options = SamlProviderOptions.Read(s);
-        var trusted = config.PinnedFingerprint is { } pin ? ByFingerprint(samlResponse, pin) : config.Certificates;
+        // By hand, pinned fingerprints trust the KeyInfo certificates that match them, alongside any pasted certificates.
+        var trusted = config.PinnedFingerprints.Count == 0 ? config.Certificates
+            : config.Certificates.Concat(config.PinnedFingerprints.SelectMany(pin => ByFingerprint(samlResponse, pin))).ToList();
         if (trusted.Count == 0)
             return await Refuse(http, s, new("signature", "saml_untrusted_certificate",
-                "The response's signing certificate is not the one configured for this provider.", config.PinnedFingerprint, null), samlResponse, relayKind, config.ConfiguredFingerprints, ct);
+                "The response's signing certificate is not the one configured for this provider.", string.Join(", ", config.ConfiguredFingerprints),
+                string.Join(", ", KeyInfoCertificates.Fingerprints(samlResponse))), samlResponse, relayKind, config.ConfiguredFingerprints, ct);
         var result = SamlResponseValidator.Validate(new ResponseValidationParameters
         {
             SamlResponse = samlResponse,

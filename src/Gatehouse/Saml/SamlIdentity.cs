@@ -27,7 +27,8 @@ public static class SamlIdentity
         return new ExternalIdentity(a.Issuer, subject, username,
             EmailAttributes.Select(n => First(a, n)).FirstOrDefault(v => v is not null),
             NameAttributes.Select(n => First(a, n)).FirstOrDefault(v => v is not null),
-            a.Attributes);
+            a.Attributes,
+            new SamlSessionData(a.NameId, a.NameIdFormat, a.SessionIndex).ToJson());
     }
 
     private static string? First(SamlAssertion a, string name) =>

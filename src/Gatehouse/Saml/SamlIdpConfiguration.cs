@@ -38,8 +38,43 @@ public sealed record SamlIdpConfiguration(
     string? EntityId, string? SsoUrl, string? SloUrl, IReadOnlyList<X509Certificate2> Certificates, string? PinnedFingerprint,
     bool WantAuthnRequestsSigned, DateTimeOffset? ValidUntil, string? Problem)
 {
-    public IEnumerable<string> ConfiguredFingerprints =>
-        PinnedFingerprint is not null ? [PinnedFingerprint] : Certificates.Select(SamlFingerprints.Of);
+    /// <summary>By hand: every pinned fingerprint (the main one and the extra ones, e.g. during a rollover).</summary>
+    public IReadOnlyList<string> PinnedFingerprints { get; init; } = PinnedFingerprint is null ? [] : [PinnedFingerprint];
+
+    public IEnumerable<string> ConfiguredFingerprints => PinnedFingerprints.Concat(Certificates.Select(SamlFingerprints.Of));
+}
+
+/// <summary>Reads the PEM certificates an admin pastes (one or several CERTIFICATE blocks).</summary>
+public static class SamlPem
+{
+    private static readonly System.Text.RegularExpressions.Regex Block = new(
+        "-----BEGIN CERTIFICATE-----(?<b64>[A-Za-z0-9+/=\\s]+?)-----END CERTIFICATE-----", System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+        TimeSpan.FromSeconds(1));
+
+    /// <returns>Base64 DER of each certificate; empty input → none.</returns>
+    public static List<string> Parse(string pem, out string? problem)
+    {
+        problem = null;
+        var result = new List<string>();
+        if (string.IsNullOrWhiteSpace(pem)) return result;
+        foreach (System.Text.RegularExpressions.Match m in Block.Matches(pem))
+        {
+            try
+            {
+                var der = Convert.FromBase64String(string.Concat(m.Groups["b64"].Value.Where(c => !char.IsWhiteSpace(c))));
+                using var certificate = X509CertificateLoader.LoadCertificate(der);
+                if (certificate.GetRSAPublicKey() is null) { problem = "must be RSA certificates"; return []; }
+                result.Add(Convert.ToBase64String(der));
+            }
+            catch (Exception e) when (e is FormatException or CryptographicException)
+            {
+                problem = "contains a certificate that cannot be read";
+                return [];
+            }
+        }
+        if (result.Count == 0) problem = "must be one or more PEM certificates (-----BEGIN CERTIFICATE-----)";
+        return result;
+    }
 }
 
 public static class SamlFingerprints
@@ -78,7 +113,7 @@ public sealed class SamlIdpConfigurations(TimeProvider time)
     private static string Version(SsoStrategy s)
     {
         var text = string.Join('\u0001', s.SamlProviderMetadataUrl, s.SamlProviderMetadataContent, s.ProtocolCacheJson,
-            s.SamlProviderIssuerUrl, s.SamlProviderSsoTargetUrl, s.SamlProviderSloTargetUrl, s.SamlProviderCertFingerprint);
+            s.SamlProviderIssuerUrl, s.SamlProviderSsoTargetUrl, s.SamlProviderSloTargetUrl, s.SamlProviderCertFingerprint, s.ProtocolOptionsJson);
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
@@ -109,12 +144,15 @@ public sealed class SamlIdpConfigurations(TimeProvider time)
         }
         if (problem is not null) return new(s.SamlProviderIssuerUrl, s.SamlProviderSsoTargetUrl, s.SamlProviderSloTargetUrl, [], null, false, null, problem);
 
-        // By hand: issuer, SSO URL and the fingerprint of the IdP's signing certificate.
+        // By hand: issuer, SSO URL, and the IdP's signing certificates (PEM) and/or their fingerprints, several at once.
+        var o = SamlProviderOptions.Read(s);
+        var certificates = (o.Certificates ?? []).Select(b => X509CertificateLoader.LoadCertificate(Convert.FromBase64String(b))).ToList();
+        var pins = new[] { s.SamlProviderCertFingerprint }.Concat(o.ExtraFingerprints ?? []).OfType<string>().Distinct().ToList();
         var missing = s.SamlProviderIssuerUrl is null ? "saml_provider_issuer_url"
             : s.SamlProviderSsoTargetUrl is null ? "saml_provider_sso_target_url"
-            : s.SamlProviderCertFingerprint is null ? "saml_provider_cert_fingerprint" : null;
-        return new(s.SamlProviderIssuerUrl, s.SamlProviderSsoTargetUrl, s.SamlProviderSloTargetUrl, [], s.SamlProviderCertFingerprint, false, null,
-            missing is null ? null : $"The provider is not fully configured ({missing} is missing).");
+            : pins.Count == 0 && certificates.Count == 0 ? "saml_provider_cert_fingerprint" : null;
+        return new(s.SamlProviderIssuerUrl, s.SamlProviderSsoTargetUrl, s.SamlProviderSloTargetUrl, certificates, pins.FirstOrDefault(), false, null,
+            missing is null ? null : $"The provider is not fully configured ({missing} is missing).") { PinnedFingerprints = pins };
     }
 
     /// <summary>Pick the IdP from a federation aggregate by the configured issuer, unless the issuer came from this very metadata.</summary>

@@ -12,12 +12,12 @@ namespace Gatehouse.Saml;
 public sealed record SamlRequestState(string RequestId, string? ReturnTo);
 
 /// <summary>The SP's own URLs for one provider, built like <see cref="ProtocolHandlers.Endpoints"/> shows them to the admin.</summary>
-public sealed record SamlSpUrls(string EntityId, string AcsUrl)
+public sealed record SamlSpUrls(string EntityId, string AcsUrl, string SloUrl)
 {
     public static SamlSpUrls For(SsoStrategy s, HttpRequest request, GatehouseOptions options)
     {
         var root = SiteUrls.Root(request, options);
-        return new($"{root}/saml/{s.Id}/metadata", $"{root}/saml/{s.Id}/acs");
+        return new($"{root}/saml/{s.Id}/metadata", $"{root}/saml/{s.Id}/acs", $"{root}/saml/{s.Id}/slo");
     }
 }
 
@@ -49,8 +49,27 @@ public sealed class SamlProtocolHandler(
         var o = SamlProviderOptions.Read(s);
         var changed = o;
         if (input.Bool("saml_sign_authn_requests") is { } sign) changed = changed with { SignAuthnRequests = sign };
+        // The admin page's three-way choice: "metadata" follows the IdP's WantAuthnRequestsSigned.
+        if (input.String("saml_sign_authn_requests_mode", 16) is { Length: > 0 } mode)
+        {
+            if (mode is "metadata" or "true" or "false") changed = changed with { SignAuthnRequests = mode == "metadata" ? null : mode == "true" };
+            else input.AddError("saml_sign_authn_requests_mode", "must be metadata, true or false");
+        }
         if (input.Bool("saml_require_signed_assertions") is { } require) changed = changed with { RequireSignedAssertions = require };
         if (input.Bool("saml_allow_sha1") is { } sha1) changed = changed with { AllowSha1 = sha1 };
+        if (input.String("saml_provider_certificates", 64 * 1024) is { } pem)
+        {
+            var certificates = SamlPem.Parse(pem, out var problem);
+            if (problem is not null) input.AddError("saml_provider_certificates", problem);
+            else changed = changed with { Certificates = certificates.Count == 0 ? null : certificates };
+        }
+        if (input.String("saml_provider_cert_fingerprints", 4096) is { } list)
+        {
+            var fingerprints = list.Split([',', ';', ' ', '\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(SamlFingerprints.Normalize).ToList();
+            if (fingerprints.Any(f => f.Length != 64 || !f.All(Uri.IsHexDigit)))
+                input.AddError("saml_provider_cert_fingerprints", "must be SHA-256 fingerprints (64 hex digits, colons allowed), separated by commas or spaces");
+            else changed = changed with { ExtraFingerprints = fingerprints.Count == 0 ? null : fingerprints.Select(f => SamlFingerprints.Format(Convert.FromHexString(f))).ToList() };
+        }
         if (changed != o || s.ProtocolOptionsJson is null) changed.Write(s);
     }
 
@@ -120,10 +139,9 @@ public sealed class SamlProtocolHandler(
             SamlMetadataRefreshedAt = cache?.FetchedAt,
             SamlMetadataNextRefreshAt = s.SamlProviderMetadataUrl is null ? null : s.ProtocolCacheRefreshAt,
             SamlMetadataError = s.ProtocolCacheError ?? config.Problem,
-            SamlIdpCertificates = config.PinnedFingerprint is { } fp
-                ? [new SsoCertificateJson(fp, null, false, false, null)]
-                : config.Certificates.Select(c => new SsoCertificateJson(SamlFingerprints.Of(c), c.NotAfter.ToUniversalTime(),
-                    c.NotAfter.ToUniversalTime() - now.UtcDateTime <= TimeSpan.FromDays(30), c.NotAfter.ToUniversalTime() <= now.UtcDateTime, c.Subject)).ToList(),
+            SamlIdpCertificates = config.PinnedFingerprints.Select(fp => new SsoCertificateJson(fp, null, false, false, null))
+                .Concat(config.Certificates.Select(c => new SsoCertificateJson(SamlFingerprints.Of(c), c.NotAfter.ToUniversalTime(),
+                    c.NotAfter.ToUniversalTime() - now.UtcDateTime <= TimeSpan.FromDays(30), c.NotAfter.ToUniversalTime() <= now.UtcDateTime, c.Subject))).ToList(),
         };
     }
 

@@ -21,6 +21,7 @@ public static class SamlSetup
         services.AddScoped<SamlMetadataRefresh>();
         services.AddScoped<AcsDiagnostics>();
         services.AddScoped<SamlAcs>();
+        services.AddScoped<SamlLogout>();
         services.AddScoped<IProtocolHandler, SamlProtocolHandler>();
         services.AddSingleton<SamlMetadataRefreshService>();
         services.AddHostedService(sp => sp.GetRequiredService<SamlMetadataRefreshService>());
@@ -40,6 +41,8 @@ public static class SamlSetup
             .DisableAntiforgery() // validated in ContinueAsync, with a page rather than a bare 400
             .ExcludeFromDescription();
         app.MapGet("/saml/{id}/metadata", SpMetadataAsync).ExcludeFromDescription();
+        app.MapGet("/saml/{id}/slo", (string id, HttpContext http, SamlLogout logout, CancellationToken ct) => logout.HandleResponseAsync(http, id, ct))
+            .ExcludeFromDescription();
 
         app.MapApiGroup().MapPost("/sso_strategies/{id}/refresh_metadata", RefreshMetadataAsync)
             .WithName("RefreshSsoStrategyMetadata").WithSummary("Re-fetch a SAML provider's IdP metadata now");
@@ -57,6 +60,7 @@ public static class SamlSetup
         {
             EntityId = urls.EntityId,
             AcsUrl = urls.AcsUrl,
+            SloUrl = urls.SloUrl,
             NameIdFormats = ["urn:oasis:names:tc:SAML:2.0:nameid-format:persistent", "urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress",
                 "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"],
             SigningCertificates = keys.SigningCertificates,

@@ -9,7 +9,8 @@ namespace Gatehouse.Sessions;
 /// </summary>
 public sealed class WebSignIn(GatehouseDb db, SessionService sessions, SessionCookie cookie, ILogger<WebSignIn> logger)
 {
-    public async Task StartAsync(HttpContext http, User user, string @interface, CancellationToken ct)
+    /// <returns>The new session's token and expiry (an SSO sign-in keys its logout data to them).</returns>
+    public async Task<(string Token, DateTime ExpiresAt)> StartAsync(HttpContext http, User user, string @interface, CancellationToken ct)
     {
         if (cookie.Read(http) is { Length: > 0 } old)
             await sessions.RevokeAsync(sessions.ByToken(old), "replaced_at_sign_in", ct);
@@ -17,5 +18,6 @@ public sealed class WebSignIn(GatehouseDb db, SessionService sessions, SessionCo
         await db.SaveChangesAsync(ct);
         cookie.Write(http, token, session.ExpiresAt);
         SessionsLog.SignedIn(logger, user.Id, @interface);
+        return (token, session.ExpiresAt);
     }
 }

@@ -86,6 +86,25 @@ public sealed class SamlIdp : IAsyncDisposable
 
         public async Task ControlAsync(object settings) => (await Http.PostAsJsonAsync(Base + "/control", settings)).EnsureSuccessStatusCode();
 
+        /// <summary>The tenant's state (e.g. <c>lastLogout</c>, the LogoutRequest the IdP last received).</summary>
+        public async Task<JsonNode> StateAsync()
+        {
+            var r = await Http.PostAsJsonAsync(Base + "/control", new { });
+            r.EnsureSuccessStatusCode();
+            return JsonNode.Parse(await r.Content.ReadAsStringAsync())!["state"]!;
+        }
+
+        private static readonly HttpClient NoRedirects = new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false });
+
+        /// <summary>Follows our redirect to the IdP's SLO endpoint: the IdP's redirect back (LogoutResponse), or null when it does not answer.</summary>
+        public async Task<string?> SingleLogoutAsync(string redirectUrl)
+        {
+            var r = await NoRedirects.GetAsync(redirectUrl);
+            var text = await r.Content.ReadAsStringAsync();
+            Assert.True((int)r.StatusCode is 200 or 302, text);
+            return r.Headers.Location?.ToString();
+        }
+
         public async Task<string> MetadataAsync() => await Http.GetStringAsync(MetadataUrl);
 
         /// <summary>What our redirect asked for: request ID, ACS, SP entity ID (Issuer), RelayState, signed or not.</summary>

@@ -11,6 +11,13 @@
 //   POST /t/{t}/control            JSON merged into the tenant's state (see DEFAULTS)
 //   POST /t/{t}/response           JSON {requestId, acs, audience, relayState, mutation, …} → {saml_response}
 //   POST /t/{t}/inflate            JSON {url} (our redirect) → {id, acs, issuer, relay_state, signed}
+//   GET  /t/{t}/slo?SAMLRequest=…   single logout: records the LogoutRequest in state.lastLogout, then 302 to the
+//                                  SP's SLO endpoint (its entity ID with /metadata → /slo) with a LogoutResponse
+//                                  signed over the query (state.sloSign false: unsigned; sloMutation: wrong-irt,
+//                                  wrong-issuer, attacker-signed, partial); state.sloRespond false: never answers.
+// Encryption (xml-encryption): state/request `encrypt` = {cert: SP encryption certificate (PEM or base64 DER, as
+// read from the SP metadata) or key: a test key name, data: aes256-gcm|aes128-gcm|aes256-cbc|aes128-cbc,
+// transport: rsa-oaep-mgf1p|rsa-oaep-sha256}: the signed assertion becomes a saml:EncryptedAssertion.
 // Mutations (applied without re-signing unless noted): see MUTATIONS below.
 
 import crypto from "node:crypto";
@@ -21,6 +28,7 @@ import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { DOMParser, XMLSerializer } from "@xmldom/xmldom";
 import { SignedXml } from "xml-crypto";
+import xmlenc from "xml-encryption";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const key = (name) => ({
@@ -51,6 +59,11 @@ const DEFAULTS = {
   validUntil: null,
   cacheDuration: null,
   mutation: "none",
+  encrypt: null,
+  sloRespond: true,
+  sloSign: true,
+  sloMutation: "none",
+  lastLogout: null,
 };
 const tenants = new Map();
 const state = (t) => {
@@ -67,8 +80,9 @@ const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 
 function metadata(t) {
   const s = state(t);
-  const keys = s.publish.map((k) => `
-    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${der(KEYS[k].cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`).join("");
+  // publishDer: extra certificates (base64 DER) a test wants in the metadata, e.g. one about to expire.
+  const keys = s.publish.map((k) => der(KEYS[k].cert)).concat(s.publishDer ?? []).map((c) => `
+    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${c}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`).join("");
   const attrs = (s.validUntil ? ` validUntil="${s.validUntil}"` : "") + (s.cacheDuration ? ` cacheDuration="${s.cacheDuration}"` : "");
   return `<?xml version="1.0" encoding="UTF-8"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="${NS.ds}" entityID="${entityId(t)}"${attrs}>
@@ -114,6 +128,33 @@ function responseXml(o, assertion) {
   <samlp:Status><samlp:StatusCode Value="${o.status ?? "urn:oasis:names:tc:SAML:2.0:status:Success"}"/></samlp:Status>
   ${assertion}
 </samlp:Response>`;
+}
+
+const DATA_ALG = {
+  "aes128-cbc": "http://www.w3.org/2001/04/xmlenc#aes128-cbc",
+  "aes256-cbc": "http://www.w3.org/2001/04/xmlenc#aes256-cbc",
+  "aes128-gcm": "http://www.w3.org/2009/xmlenc11#aes128-gcm",
+  "aes256-gcm": "http://www.w3.org/2009/xmlenc11#aes256-gcm",
+};
+const TRANSPORT = {
+  "rsa-oaep-mgf1p": { keyEncryptionAlgorithm: "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p", keyEncryptionDigest: "sha1" },
+  "rsa-oaep-sha256": { keyEncryptionAlgorithm: "http://www.w3.org/2009/xmlenc11#rsa-oaep", keyEncryptionDigest: "sha256", keyEncryptionMgf: "sha256" },
+};
+const pemOf = (cert) => cert.includes("-----BEGIN")
+  ? cert
+  : `-----BEGIN CERTIFICATE-----\n${cert.replace(/\s+/g, "").match(/.{1,64}/g).join("\n")}\n-----END CERTIFICATE-----\n`;
+
+// The (signed) assertion encrypted to the SP's certificate, as an IdP with "encrypt assertions" on sends it.
+function encryptAssertion(assertion, e) {
+  const pem = e.key ? KEYS[e.key].cert : pemOf(e.cert);
+  const rsaPub = new crypto.X509Certificate(pem).publicKey.export({ type: "spki", format: "pem" });
+  const dataAlg = DATA_ALG[e.data ?? "aes256-gcm"];
+  const transport = TRANSPORT[e.transport ?? "rsa-oaep-mgf1p"];
+  if (!dataAlg || !transport) throw new Error(`unknown encryption ${JSON.stringify(e)}`);
+  return new Promise((resolve, reject) => xmlenc.encrypt(assertion, {
+    rsa_pub: rsaPub, pem, encryptionAlgorithm: dataAlg, ...transport,
+    disallowEncryptionWithInsecureAlgorithm: false, warnInsecureAlgorithm: false,
+  }, (err, encrypted) => err ? reject(err) : resolve(`<saml:EncryptedAssertion>${encrypted}</saml:EncryptedAssertion>`)));
 }
 
 function sign(xml, signer, which) {
@@ -172,7 +213,7 @@ const POST_MUTATIONS = {
   },
 };
 
-function buildResponse(t, req) {
+async function buildResponse(t, req) {
   const s = state(t);
   let o = {
     requestId: req.requestId ?? null,
@@ -196,6 +237,8 @@ function buildResponse(t, req) {
   else if (!POST_MUTATIONS[mutation]) throw new Error(`unknown mutation ${mutation}`);
   let assertion = assertionXml(o);
   if (o.sign === "assertion" || o.sign === "both") assertion = sign(assertion, o.signer, "assertion");
+  const encrypt = req.encrypt ?? s.encrypt;
+  if (encrypt) assertion = await encryptAssertion(assertion, encrypt);
   let xml = responseXml(o, assertion);
   if (o.sign === "response" || o.sign === "both") xml = sign(xml, o.signer, "response");
   if (POST_MUTATIONS[mutation]) xml = POST_MUTATIONS[mutation](xml, o);
@@ -217,6 +260,50 @@ function readRequest(url) {
     signed: u.searchParams.has("Signature"),
     sig_alg: u.searchParams.get("SigAlg"),
   };
+}
+
+// Our HTTP-Redirect LogoutRequest, read back, and the query signature checked with the SP's key when given.
+function readLogoutRequest(url) {
+  const u = new URL(url, "http://x");
+  const raw = zlib.inflateRawSync(Buffer.from(u.searchParams.get("SAMLRequest"), "base64")).toString("utf8");
+  const req = parse(raw).documentElement;
+  const nameId = kid(req, NS.saml, "NameID");
+  const sessionIndex = kid(req, NS.samlp, "SessionIndex");
+  const issuer = kid(req, NS.saml, "Issuer");
+  const rawQuery = u.search.slice(1);
+  const signedPart = rawQuery.split("&").filter((p) => !p.startsWith("Signature=")).join("&");
+  return {
+    element: req.localName,
+    id: req.getAttribute("ID"),
+    destination: req.getAttribute("Destination"),
+    issuer: issuer ? issuer.textContent : null,
+    name_id: nameId ? nameId.textContent : null,
+    name_id_format: nameId ? nameId.getAttribute("Format") : null,
+    session_index: sessionIndex ? sessionIndex.textContent : null,
+    relay_state: u.searchParams.get("RelayState"),
+    signed: u.searchParams.has("Signature"),
+    signature: u.searchParams.get("Signature"),
+    signed_part: signedPart,
+  };
+}
+
+function logoutResponse(t, r) {
+  const s = state(t);
+  const m = s.sloMutation;
+  const sp = r.issuer.replace(/\/metadata$/, "/slo");
+  const status = m === "partial" ? "urn:oasis:names:tc:SAML:2.0:status:Responder" : "urn:oasis:names:tc:SAML:2.0:status:Success";
+  const xml = `<samlp:LogoutResponse xmlns:samlp="${NS.samlp}" xmlns:saml="${NS.saml}" ID="${newId()}" Version="2.0" IssueInstant="${iso(Date.now())}" Destination="${esc(sp)}" InResponseTo="${m === "wrong-irt" ? newId() : r.id}">
+  <saml:Issuer>${esc(m === "wrong-issuer" ? entityId(t) + "-other" : entityId(t))}</saml:Issuer>
+  <samlp:Status><samlp:StatusCode Value="${status}"/></samlp:Status>
+</samlp:LogoutResponse>`;
+  let query = "SAMLResponse=" + encodeURIComponent(zlib.deflateRawSync(Buffer.from(xml, "utf8")).toString("base64"));
+  if (r.relay_state != null) query += "&RelayState=" + encodeURIComponent(r.relay_state);
+  if (s.sloSign) {
+    query += "&SigAlg=" + encodeURIComponent(ALG.rsaSha256);
+    const signer = KEYS[m === "attacker-signed" ? "attacker" : s.signWith];
+    query += "&Signature=" + encodeURIComponent(crypto.sign("sha256", Buffer.from(query, "utf8"), signer.key).toString("base64"));
+  }
+  return `${sp}?${query}`;
 }
 
 function autoPost(acs, samlResponse, relayState) {
@@ -255,14 +342,21 @@ const server = http.createServer(async (req, res) => {
     }
     if (action === "response" && req.method === "POST") {
       const b = await body(req);
-      const { xml, assertionId } = buildResponse(t, b);
+      const { xml, assertionId } = await buildResponse(t, b);
       return send(200, "application/json", JSON.stringify({ saml_response: Buffer.from(xml, "utf8").toString("base64"), assertion_id: assertionId, xml }));
+    }
+    if (action === "slo" && req.method === "GET") {
+      const r = readLogoutRequest(req.url);
+      s.lastLogout = r;
+      if (!s.sloRespond) return send(200, "text/html; charset=utf-8", "<!doctype html><title>Test IdP</title><p>Test IdP: not answering.</p>");
+      res.writeHead(302, { location: logoutResponse(t, r) });
+      return res.end();
     }
     if (action === "sso" && req.method === "GET") {
       // The SP's entity ID is its metadata URL, and the ACS comes from the request, as a permissive IdP would do.
       const r = readRequest(req.url);
       s.lastRequest = r;
-      const { xml } = buildResponse(t, { requestId: r.id, acs: r.acs, audience: r.issuer });
+      const { xml } = await buildResponse(t, { requestId: r.id, acs: r.acs, audience: r.issuer });
       return send(200, "text/html; charset=utf-8", autoPost(r.acs, Buffer.from(xml, "utf8").toString("base64"), r.relay_state));
     }
     return send(404, "text/plain", "not found");

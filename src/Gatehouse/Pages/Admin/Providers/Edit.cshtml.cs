@@ -8,8 +8,11 @@ using Microsoft.EntityFrameworkCore;
 namespace Gatehouse.Pages.Admin.Providers;
 
 /// <summary>One provider: SP values to copy, settings, disable/enable with its consequences spelled out, move users, remove.</summary>
-public sealed partial class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSsoStrategy save, RemoveSsoStrategy remove, ProviderLifecycle lifecycle) : PageModel
+public sealed partial class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSsoStrategy save, RemoveSsoStrategy remove, ProviderLifecycle lifecycle,
+    Saml.SamlMetadataRefresh samlRefresh) : PageModel
 {
+    /// <summary>The provider as the API shows it: SAML metadata state and certificates with their expiry.</summary>
+    public SsoStrategyJson Json { get; private set; } = null!;
     public SsoStrategy Strategy { get; private set; } = null!;
     public ProviderKind Kind { get; private set; } = null!;
     public ProviderForm Form { get; private set; } = null!;
@@ -84,6 +87,23 @@ public sealed partial class EditModel(GatehouseDb db, ProtocolHandlers handlers,
         return Redirect($"/admin/sso-providers/{id}");
     }
 
+    /// <summary>"Refresh now": re-fetch the IdP metadata; a failure keeps the last good configuration and is shown.</summary>
+    public async Task<IActionResult> OnPostRefreshAsync(long id, CancellationToken ct)
+    {
+        var s = await db.SsoStrategies.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (s is null) return NotFound();
+        if (s.Protocol != ProviderKinds.Saml || s.SamlProviderMetadataUrl is null)
+        {
+            Error = "This provider has no metadata URL to refresh.";
+            return Redirect($"/admin/sso-providers/{id}");
+        }
+        var error = await samlRefresh.RefreshAsync(s, ct);
+        await db.SaveChangesAsync(ct);
+        if (error is null) Message = "Metadata refreshed.";
+        else Error = $"The metadata could not be refreshed; the last good configuration stays in use. {error}";
+        return Redirect($"/admin/sso-providers/{id}");
+    }
+
     public async Task<IActionResult> OnPostDeleteAsync(long id, CancellationToken ct)
     {
         var violation = await remove.HandleAsync(id, User.Identity!.Name!, HttpContext, ct);
@@ -105,6 +125,7 @@ public sealed partial class EditModel(GatehouseDb db, ProtocolHandlers handlers,
         Form = new ProviderForm { Kind = Kind, Protocol = s.Protocol, Values = s, Editing = true };
         UserCount = await db.Users.CountAsync(u => u.SsoStrategyId == id, ct);
         SignInAvailable = handlers.For(s).SignInAvailable;
+        Json = SsoStrategiesApi.ToJson(s, UserCount, handlers, HttpContext);
         Others = await db.SsoStrategies.AsNoTracking().Where(x => x.Id != id).OrderBy(x => x.SortOrder).ThenBy(x => x.Id).ToListAsync(ct);
         var sp = handlers.Endpoints(s, Request);
         void Add(string name, string label, string? value) { if (value is not null) SpValues.Add((name, label, value)); }

@@ -9,7 +9,7 @@ public static class FormValues
     {
         string? S(string k) => f.TryGetValue(k, out var v) && v.Count > 0 && !string.IsNullOrEmpty(v[^1]) ? v[^1] : null;
         bool B(string k) => f.TryGetValue(k, out var v) && v.Count > 0 && v[^1] == "true";
-        return new SsoStrategy
+        var strategy = new SsoStrategy
         {
             Provider = S("provider") ?? "", Protocol = S("protocol") ?? "", Label = S("label") ?? "", LabelNormalized = "",
             SamlProviderMetadataUrl = S("saml_provider_metadata_url"), SamlProviderMetadataContent = S("saml_provider_metadata_content"),
@@ -28,6 +28,17 @@ public static class FormValues
             ProvisionSiteAdminGroups = S("provision_site_admin_groups"), ProvisionCompany = S("provision_company"),
             ProvisionDavPermission = B("provision_dav_permission"), ProvisionFtpPermission = B("provision_ftp_permission"), ProvisionSftpPermission = B("provision_sftp_permission"),
             Enabled = !f.ContainsKey("enabled") || B("enabled"), DisplayOnLoginPage = !f.ContainsKey("display_on_login_page") || B("display_on_login_page"),
+            IdentityAttribute = S("identity_attribute"), AllowIdpInitiated = B("allow_idp_initiated"),
+            ClockSkewSeconds = int.TryParse(S("clock_skew_seconds"), out var skew) ? skew : 180,
         };
+        if (strategy.Protocol == ProviderKinds.Saml)
+            new Saml.SamlProviderOptions
+            {
+                SignAuthnRequests = S("saml_sign_authn_requests_mode") switch { "true" => true, "false" => false, _ => null },
+                RequireSignedAssertions = B("saml_require_signed_assertions"), AllowSha1 = B("saml_allow_sha1"),
+                Certificates = Saml.SamlPem.Parse(S("saml_provider_certificates") ?? "", out _) is { Count: > 0 } c ? c : null,
+                ExtraFingerprints = S("saml_provider_cert_fingerprints") is { } fps ? [fps] : null,
+            }.Write(strategy);
+        return strategy;
     }
 }
