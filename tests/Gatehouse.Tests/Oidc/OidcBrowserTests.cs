@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Gatehouse.Tests.Infrastructure;
 using Gatehouse.Tests.Pages;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using static Gatehouse.Tests.Providers.ProviderTestData;
 using static Microsoft.Playwright.Assertions;
@@ -54,7 +55,13 @@ public sealed class OidcBrowserTests(OidcFixture f, BrowserFixture browser)
         return (string)json["username"]!;
     }
 
-    private async Task AssertFullFlowAsync(TestSite site, long id, string label, string login, string username)
+    /// <summary>
+    /// First sign-in shows Authorize and stores the link (issuer + sub); the second goes straight in. With
+    /// <paramref name="renameTo"/> the user is renamed in between, so the second sign-in can only succeed through the
+    /// stored sub link (the identity claim no longer matches any username).
+    /// </summary>
+    private async Task AssertFullFlowAsync(TestSite site, long id, string label, string login, string username,
+        string? expectIssuer = null, string? expectSub = null, string? renameTo = null)
     {
         // First sign-in: the Authorize page, once.
         var (context, page) = await browser.NewPageAsync();
@@ -65,6 +72,19 @@ public sealed class OidcBrowserTests(OidcFixture f, BrowserFixture browser)
             await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Authorize") }).ClickAsync();
             await Expect(page).Not.ToHaveURLAsync(new Regex("/sso/authorize|/oidc/|/login"));
             Assert.Equal(username, await SignedInUsernameAsync(page, site));
+        }
+        if (expectIssuer is not null || renameTo is not null)
+        {
+            await using var scope = Server.SiteScope(site.Id, out var db);
+            var link = await db.SsoIdentityLinks.SingleAsync(l => l.SsoStrategyId == id);
+            if (expectIssuer is not null) Assert.Equal(expectIssuer, link.Issuer);
+            if (expectSub is not null) Assert.Equal(expectSub, link.Subject);
+            if (renameTo is not null)
+            {
+                using var api = site.AdminApi();
+                (await api.PatchJson($"{HttpExtensions.Api}/users/{link.UserId}", new { username = renameTo })).EnsureSuccessStatusCode();
+                username = renameTo;
+            }
         }
         // Second sign-in, in a fresh browser: the stored link (issuer + sub) is used, no Authorize page.
         (context, page) = await browser.NewPageAsync();
@@ -100,6 +120,68 @@ public sealed class OidcBrowserTests(OidcFixture f, BrowserFixture browser)
         await CreateUserAsync(api, "bob@okta.test", new { authentication_method = "sso", sso_strategy_id = id });
 
         await AssertFullFlowAsync(site, id, "Okta Staff", "bob", "bob@okta.test");
+    }
+
+    [Fact]
+    public async Task OneLoginPreset_SignsInThroughRealProvider_LaterBySub()
+    {
+        var site = await Server.CreateSiteAsync();
+        var id = await PresetProviderAsync(site, f.OneLogin, new { provider = "onelogin", protocol = "oidc", label = "Acme OneLogin", subdomain = OidcFixture.OneLoginSubdomain });
+        using var api = site.AdminApi();
+        await CreateUserAsync(api, "carol", new { authentication_method = "sso", sso_strategy_id = id });
+        Assert.EndsWith($"/{OidcFixture.OneLoginSubdomain}/oidc/2", f.OneLogin.Issuer);
+
+        await AssertFullFlowAsync(site, id, "Acme OneLogin", OidcFixture.OneLoginSub, "carol",
+            expectIssuer: f.OneLogin.Issuer, expectSub: OidcFixture.OneLoginSub, renameTo: "carol.renamed");
+    }
+
+    [Fact]
+    public async Task Auth0Preset_TrailingSlashIssuer_EmailClaim_SignsIn_LaterBySub()
+    {
+        var site = await Server.CreateSiteAsync();
+        var id = await PresetProviderAsync(site, f.Auth0, new { provider = "auth0", protocol = "oidc", label = "Acme Auth0", subdomain = OidcFixture.Auth0Tenant, oidc_identity_claim = "email" });
+        using var api = site.AdminApi();
+        await CreateUserAsync(api, "dave@auth0.test", new { authentication_method = "sso", sso_strategy_id = id });
+        Assert.EndsWith($"/{OidcFixture.Auth0Tenant}/", f.Auth0.Issuer);
+
+        // The issuer is compared exactly, trailing slash included (OIDC Discovery §4.3, Core §3.1.3.7 step 2).
+        await AssertFullFlowAsync(site, id, "Acme Auth0", OidcFixture.Auth0Sub, "dave@auth0.test",
+            expectIssuer: f.Auth0.Issuer, expectSub: OidcFixture.Auth0Sub, renameTo: "dave.renamed");
+    }
+
+    [Fact]
+    public async Task GenericPreset_ArbitraryIssuerUrl_SignsInThroughRealProvider()
+    {
+        var site = await Server.CreateSiteAsync();
+        var id = await PresetProviderAsync(site, f.OneLogin, new { provider = "oidc", protocol = "oidc", label = "Any OpenID", oidc_issuer_url = f.OneLogin.Issuer, oidc_identity_claim = "email" });
+        using var api = site.AdminApi();
+        await CreateUserAsync(api, "carol@acme.test", new { authentication_method = "sso", sso_strategy_id = id });
+
+        await AssertFullFlowAsync(site, id, "Any OpenID", OidcFixture.OneLoginSub, "carol@acme.test", expectIssuer: f.OneLogin.Issuer, expectSub: OidcFixture.OneLoginSub);
+    }
+
+    [Fact]
+    public async Task RealProvider_WrongClientSecret_ReadablePageForUser_EventNamesTheSecretForAdmin()
+    {
+        var site = await Server.CreateSiteAsync();
+        var id = await PresetProviderAsync(site, f.Auth0, new { provider = "auth0", protocol = "oidc", label = "Acme Auth0", subdomain = OidcFixture.Auth0Tenant, oidc_identity_claim = "email" });
+        using var api = site.AdminApi();
+        await CreateUserAsync(api, "dave@auth0.test", new { authentication_method = "sso", sso_strategy_id = id });
+        (await api.PatchJson($"{Strategies}/{id}", new { client_secret = "not-the-registered-secret" })).EnsureSuccessStatusCode();
+        var (context, page) = await browser.NewPageAsync();
+        await using var _ = context;
+
+        await SignInAtIdpAsync(page, site, "Acme Auth0", OidcFixture.Auth0Sub);
+
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Sign-in failed");
+        await Expect(page.Locator("body")).ToContainTextAsync("Ask your site administrator");
+        await Expect(page.Locator("body")).ToContainTextAsync("Reference:");
+        Assert.DoesNotContain("not-the-registered-secret", await page.ContentAsync());
+        var e = await OidcTestData.LastEventAsync(Server, site, id);
+        Assert.Equal("failure", e.Status);
+        Assert.Equal("token_client_auth_failed", e.Reason);   // oidc-provider's own 401 invalid_client
+        Assert.Contains("refused the client ID or secret", e.Message);
+        Assert.DoesNotContain("not-the-registered-secret", e.Message + e.Body);
     }
 
     [Fact]
