@@ -44,6 +44,8 @@ public static class OidcSettings
         if (input.Enum("oidc_response_mode", OidcProtocolOptions.ResponseModes) is { } mode) options = options with { ResponseMode = mode };
         if (input.Enum("oidc_client_auth_method", OidcProtocolOptions.ClientAuthMethods) is { } auth) options = options with { ClientAuthMethod = auth };
         if (input.Enum("oidc_identity_claim", OidcProtocolOptions.IdentityClaims) is { } claim) s.IdentityAttribute = claim;
+        // The provider's clock skew for exp/nbf/iat (shared column with SAML).
+        if (input.Long("clock_skew_seconds", 0, 600) is { } skew) s.ClockSkewSeconds = (int)skew;
         s.ProtocolOptionsJson = JsonSerializer.Serialize(options);
     }
 

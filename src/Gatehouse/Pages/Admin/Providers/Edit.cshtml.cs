@@ -1,14 +1,17 @@
 using Gatehouse.Api;
+using Gatehouse.Oidc;
 using Gatehouse.Persistence;
 using Gatehouse.Providers;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Pages.Admin.Providers;
 
 /// <summary>One provider: SP values to copy, settings, disable/enable with its consequences spelled out, move users, remove.</summary>
-public sealed class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSsoStrategy save, RemoveSsoStrategy remove, ProviderLifecycle lifecycle) : PageModel
+public sealed class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSsoStrategy save, RemoveSsoStrategy remove, ProviderLifecycle lifecycle,
+    OidcDiscovery discovery, IOptions<OidcOptions> oidcOptions) : PageModel
 {
     public SsoStrategy Strategy { get; private set; } = null!;
     public ProviderKind Kind { get; private set; } = null!;
@@ -20,6 +23,9 @@ public sealed class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSso
     public List<SsoStrategy> Others { get; private set; } = [];
     public List<string>? Preview { get; private set; }
     public long? PreviewTo { get; private set; }
+    /// <summary>OIDC: the issuer Gatehouse trusts (from the preset), the cached discovery, the last fetch failure.</summary>
+    public string? OidcIssuer { get; private set; }
+    public OidcProviderCache? OidcCache { get; private set; }
     [TempData] public string? Message { get; set; }
     [TempData] public string? Error { get; set; }
 
@@ -46,6 +52,25 @@ public sealed class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSso
         Error = result.Violation!.Status == 422 ? "Please correct the fields below." : result.Violation.Message;
         Response.StatusCode = 422;
         return Page();
+    }
+
+    /// <summary>
+    /// "Test connection": fetch discovery and JWKS now, as a sign-in would, and say in words what is wrong
+    /// (unreachable, wrong issuer, private address refused, no usable key). The result is cached like any refresh.
+    /// </summary>
+    public async Task<IActionResult> OnPostTestConnectionAsync(long id, CancellationToken ct)
+    {
+        var s = await db.SsoStrategies.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (s is null) return NotFound();
+        if (s.Protocol != ProviderKinds.Oidc) { Error = "Only OpenID Connect providers have a connection to test."; return Redirect($"/admin/sso-providers/{id}"); }
+        var result = await discovery.GetAsync(s, force: true, ct);
+        if (result.Succeeded)
+        {
+            var keys = OidcKeyCache.Parse(result.Cache!.JwksJson)?.Count ?? 0;
+            Message = $"Connection OK: the discovery document of {result.Issuer} and {keys} signing key(s) were fetched.";
+        }
+        else Error = "Connection failed: " + result.Error;
+        return Redirect($"/admin/sso-providers/{id}");
     }
 
     public Task<IActionResult> OnPostDisableAsync(long id, bool disable_users, CancellationToken ct) =>
@@ -105,6 +130,11 @@ public sealed class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSso
         Form = new ProviderForm { Kind = Kind, Protocol = s.Protocol, Values = s, Editing = true };
         UserCount = await db.Users.CountAsync(u => u.SsoStrategyId == id, ct);
         SignInAvailable = handlers.For(s).SignInAvailable;
+        if (s.Protocol == ProviderKinds.Oidc)
+        {
+            OidcIssuer = OidcSettings.Issuer(s, oidcOptions.Value, out _);
+            OidcCache = OidcProviderCache.Read(s.ProtocolCacheJson);
+        }
         Others = await db.SsoStrategies.AsNoTracking().Where(x => x.Id != id).OrderBy(x => x.SortOrder).ThenBy(x => x.Id).ToListAsync(ct);
         var sp = handlers.Endpoints(s, Request);
         void Add(string name, string label, string? value) { if (value is not null) SpValues.Add((name, label, value)); }

@@ -16,8 +16,8 @@ public sealed class ProviderForm
     /// <summary>What the vendor calls the field that becomes the OIDC issuer.</summary>
     public string SubdomainLabel => Kind.Name switch
     {
-        "azure" => "Tenant ID",
-        "okta" => "Okta domain (e.g. acme or login.acme.com)",
+        "azure" => "Tenant ID (single tenant: the token's tid must match)",
+        "okta" => "Okta domain (e.g. acme, login.acme.com; add /oauth2/default for an authorization server)",
         "onelogin" => "OneLogin subdomain",
         "auth0" => "Auth0 tenant domain (e.g. acme.us.auth0.com)",
         _ => "Subdomain",
