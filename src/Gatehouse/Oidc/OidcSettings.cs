@@ -13,9 +13,9 @@ namespace Gatehouse.Oidc;
 public sealed record OidcProtocolOptions
 {
     public const string Query = "query", FormPost = "form_post";
-    public const string ClientSecretBasic = "client_secret_basic", ClientSecretPost = "client_secret_post";
+    public const string ClientSecretBasic = "client_secret_basic", ClientSecretPost = "client_secret_post", PrivateKeyJwt = "private_key_jwt";
     public static readonly string[] ResponseModes = [Query, FormPost];
-    public static readonly string[] ClientAuthMethods = [ClientSecretBasic, ClientSecretPost];
+    public static readonly string[] ClientAuthMethods = [ClientSecretBasic, ClientSecretPost, PrivateKeyJwt];
     public static readonly string[] IdentityClaims = ["preferred_username", "email", "upn", "sub"];
 
     [JsonPropertyName("response_mode")] public string ResponseMode { get; init; } = Query;

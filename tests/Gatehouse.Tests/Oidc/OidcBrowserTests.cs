@@ -185,6 +185,33 @@ public sealed class OidcBrowserTests(OidcFixture f, BrowserFixture browser)
     }
 
     [Fact]
+    public async Task PrivateKeyJwt_ClientRegisteredWithGatehouseJwks_SignsInWithoutSecret()
+    {
+        var site = await Server.CreateSiteAsync();
+        using var api = site.AdminApi();
+        // No client secret at all: the token request is authenticated by a JWT signed with the provider's own key.
+        var id = await CreateAsync(api, new { provider = "okta", protocol = "oidc", label = "Okta Keys", subdomain = OidcFixture.OktaAuthServer,
+            client_id = "pending-" + Guid.NewGuid().ToString("N"), oidc_client_auth_method = "private_key_jwt" });
+        using var anonymous = site.Anonymous();
+        var jwksResponse = await anonymous.GetAsync($"/oidc/{id}/jwks");
+        Assert.Equal(System.Net.HttpStatusCode.OK, jwksResponse.StatusCode);
+        var jwks = System.Text.Json.Nodes.JsonNode.Parse(await jwksResponse.Content.ReadAsStringAsync())!;
+        Assert.Null(jwks["keys"]![0]!["d"]);   // public half only
+        using var idp = f.Okta.Client();
+        var registration = await idp.PostAsync("reg", System.Net.Http.Json.JsonContent.Create(new
+        {
+            redirect_uris = new[] { $"{site.BaseUrl}/oidc/{id}/callback" }, token_endpoint_auth_method = "private_key_jwt",
+            token_endpoint_auth_signing_alg = "RS256", jwks, response_types = new[] { "code" }, grant_types = new[] { "authorization_code" },
+        }));
+        var registered = System.Text.Json.Nodes.JsonNode.Parse(await registration.Content.ReadAsStringAsync())!;
+        Assert.True(registration.IsSuccessStatusCode, registered.ToJsonString());
+        (await api.PatchJson($"{Strategies}/{id}", new { client_id = (string)registered["client_id"]! })).EnsureSuccessStatusCode();
+        await CreateUserAsync(api, "bob@okta.test", new { authentication_method = "sso", sso_strategy_id = id });
+
+        await AssertFullFlowAsync(site, id, "Okta Keys", "bob", "bob@okta.test");
+    }
+
+    [Fact]
     public async Task EntraPreset_TokenOfAnotherTenant_IsRefused()
     {
         var site = await Server.CreateSiteAsync();

@@ -142,6 +142,8 @@ public sealed class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSso
         Add("sp_acs_url", "ACS URL (Single sign-on URL, Recipient)", sp.SpAcsUrl);
         Add("sp_metadata_url", "SP metadata URL", sp.SpMetadataUrl);
         Add("oidc_redirect_uri", "Redirect URI", sp.OidcRedirectUri);
+        if (s.Protocol == ProviderKinds.Oidc && OidcSettings.Options(s).ClientAuthMethod == OidcProtocolOptions.PrivateKeyJwt)
+            Add("oidc_jwks_url", "Public keys (JWKS URL, private_key_jwt)", sp.OidcRedirectUri?.Replace("/callback", "/jwks"));
         Add("login_url", "Sign-in URL (SP-initiated)", sp.LoginUrl);
         if (s.Protocol != ProviderKinds.Ldap) Add("scim_base_url", "SCIM base URL", sp.ScimBaseUrl);
         return true;
