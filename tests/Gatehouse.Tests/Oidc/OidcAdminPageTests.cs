@@ -96,7 +96,8 @@ public sealed class OidcAdminPageTests(OidcFixture f)
 
         var page = await TestConnectionAsync(browser, id);
 
-        Assert.Contains($"Connection OK: the discovery document of {f.Rogue.Issuer} and 1 signing key(s) were fetched.", page);
+        // The count depends on whether the rotation test already published the rogue's second key.
+        Assert.Matches($@"Connection OK: the discovery document of {System.Text.RegularExpressions.Regex.Escape(f.Rogue.Issuer)} and [12] signing key\(s\) were fetched\.", page);
         Assert.Contains("last fetched", page);
     }
 
