@@ -6,10 +6,12 @@
 //   "port": 0,                               0 = any free port
 //   "shape": "entra" | "okta" | "onelogin" | "auth0",   which vendor's token the provider imitates
 //   "tenant": "…",                           entra: the tenant ID (tid); issuer http://127.0.0.1:PORT/{tenant}/v2.0
-//   "issuerPath": "/oauth2/default",         others: issuer http://127.0.0.1:PORT{issuerPath} (OneLogin: /{sub}/oidc/2;
-//                                            Auth0: /{tenant domain}/ — Auth0's issuer ends with a slash)
+//                                            auth0: the tenant domain; issuer http://127.0.0.1:PORT/{tenant}/ (trailing slash, as Auth0's)
+//   "issuerPath": "/oauth2/default",         okta, onelogin: issuer http://127.0.0.1:PORT{issuerPath}
+//                                            (OneLogin's shape is /{subdomain}/oidc/2)
 //   "clients": [{ "client_id", "client_secret", "redirect_uris": [], "token_endpoint_auth_method" }],
-//   "accounts": { "<login>": { claims… } }   the dev login form accepts any password for these logins
+//   "accounts": { "<login>": { claims… } }   the dev login form accepts any password for these logins; the login is
+//                                            the sub (so OneLogin's numeric IDs and Auth0's "auth0|…" are typed as such)
 // }
 //
 // When listening it prints one line `listening {"port":…,"issuer":"…"}` on stdout; the test fixture waits for it.
@@ -25,20 +27,20 @@ const accounts = config.accounts ?? {};
 const server = http.createServer();
 await new Promise((resolve) => server.listen(config.port ?? 0, '127.0.0.1', resolve));
 const { port } = server.address();
-const issuer = shape === 'entra'
-  ? `http://127.0.0.1:${port}/${config.tenant}/v2.0`
+const issuer = shape === 'entra' ? `http://127.0.0.1:${port}/${config.tenant}/v2.0`
+  : shape === 'auth0' ? `http://127.0.0.1:${port}/${config.tenant}/`
   : `http://127.0.0.1:${port}${config.issuerPath ?? ''}`;
 
 // Entra puts its identity claims in the ID token itself; Okta's org server keeps profile claims for userinfo
 // (OIDC Core 5.4 as oidc-provider conforms to it), so the Okta shape exercises Gatehouse's userinfo path.
-// OneLogin and Auth0 put the requested profile and email claims in the ID token too (no userinfo round trip).
+// OneLogin (/oidc/2) and Auth0 put the profile and email scopes' claims in the ID token; Auth0 has no
+// preferred_username (admins pick email), OneLogin's preferred_username is the OneLogin username.
 const claims = {
   entra: { openid: ['sub', 'tid', 'oid', 'upn', 'preferred_username'], profile: ['name'], email: ['email'] },
   okta: { openid: ['sub'], profile: ['name', 'preferred_username'], email: ['email', 'email_verified'] },
   onelogin: { openid: ['sub'], profile: ['name', 'preferred_username', 'given_name', 'family_name', 'updated_at'], email: ['email'] },
   auth0: { openid: ['sub'], profile: ['name', 'nickname', 'picture', 'updated_at'], email: ['email', 'email_verified'] },
 }[shape];
-if (!claims) throw new Error(`unknown shape ${shape}`);
 
 const provider = new Provider(issuer, {
   clients: (config.clients ?? []).map((c) => ({
@@ -55,6 +57,7 @@ const provider = new Provider(issuer, {
   features: { devInteractions: { enabled: true }, registration: { enabled: true } },
   pkce: { required: () => true },
   // A fixed key per run is enough: tests never compare keys across runs.
+  // The dev login form's login becomes the accountId, which is the sub.
   async findAccount(_ctx, id) {
     const account = accounts[id];
     if (!account) return undefined;

@@ -7,11 +7,14 @@
 //   ok                 a correct ID token (the positive control of every test)
 //   wrong-iss          iss of another provider              wrong-aud      aud without our client_id
 //   multi-aud-no-azp   aud has ours and another, no azp     expired        exp and iat an hour ago
+//   multi-aud-wrong-azp  aud has ours and another, azp = the other client
+//   multi-aud-azp      aud has ours and another, azp = ours (accepted)
 //   not-yet            nbf an hour ahead                    wrong-nonce    nonce of another request
 //   no-iat             iat missing                          no-sub         sub missing
 //   alg-none           alg "none", empty signature
 //   hs256-confusion    HS256 keyed with our RSA public key (PEM) — algorithm/key confusion
 //   unknown-kid        signed by a key never published      header-jwk     signed by the attacker, key in `jwk`/`jku`/`x5u`
+//   header-jwk-known-kid  signed by the attacker, kid of the published key, attacker's key in `jwk`/`jku`/`x5u`
 //   rotated            signed by a key published only after POST /_rotate (key rotation, RFC 7517 kid lookup)
 //   no-kid             no kid header, single JWKS key (accepted)
 //   mixup              authorization response iss = another issuer (RFC 9207)
@@ -57,6 +60,8 @@ function idToken(scenario, clientId, nonce) {
     case 'wrong-iss': claims.iss = 'http://127.0.0.1:1/other-issuer'; break;
     case 'wrong-aud': claims.aud = 'someone-else'; break;
     case 'multi-aud-no-azp': claims.aud = [clientId, 'someone-else']; break;
+    case 'multi-aud-wrong-azp': claims.aud = [clientId, 'someone-else']; claims.azp = 'someone-else'; break;
+    case 'multi-aud-azp': claims.aud = [clientId, 'someone-else']; claims.azp = clientId; break;
     case 'expired': claims.iat = now - 3600; claims.exp = now - 3000; break;
     case 'not-yet': claims.nbf = now + 3600; claims.exp = now + 7200; break;
     case 'wrong-nonce': claims.nonce = 'not-the-nonce-we-sent'; break;
@@ -74,6 +79,9 @@ function idToken(scenario, clientId, nonce) {
     case 'unknown-kid': header.kid = attacker.kid; key = attacker; break;
     case 'header-jwk':
       header = { alg: 'RS256', typ: 'JWT', kid: attacker.kid, jwk: attacker.jwk, jku: `${issuer}/attacker-jwks`, x5u: `${issuer}/attacker-x5u` };
+      key = attacker; break;
+    case 'header-jwk-known-kid':
+      header = { alg: 'RS256', typ: 'JWT', kid: key1.kid, jwk: { ...attacker.jwk, kid: key1.kid }, jku: `${issuer}/attacker-jwks`, x5u: `${issuer}/attacker-x5u` };
       key = attacker; break;
     case 'rotated': header.kid = key2.kid; key = key2; break;
     case 'no-kid': delete header.kid; break;

@@ -27,7 +27,7 @@ public static class OidcCallbackEndpoint
 /// <summary>The callback as a numbered recipe; the rules live in <see cref="OidcIdTokenValidator"/> and <see cref="OidcDiscovery"/>.</summary>
 public sealed class OidcCallback(
     GatehouseDb db, SsoFlows flows, ReplayCache replay, OidcDiscovery discovery, OidcKeyCache keys, OidcIdTokenValidator validator,
-    OidcTokenClient tokens, ProviderSecrets secrets, CompleteSsoSignIn complete, AuditLog audit, TimeProvider time, ILogger<OidcCallback> log)
+    OidcTokenClient tokens, ProviderSecrets secrets, Saml.SpKeys spKeys, CompleteSsoSignIn complete, AuditLog audit, TimeProvider time, ILogger<OidcCallback> log)
 {
     public async Task<IResult> HandleAsync(string id, HttpContext http, CancellationToken ct)
     {
@@ -92,13 +92,20 @@ public sealed class OidcCallback(
         cache = config.Cache;
         var options = OidcSettings.Options(s);
         string secret;
-        try { secret = s.ClientSecretProtected is null ? "" : secrets.Unprotect(s.ClientSecretProtected); }
+        string? assertion = null;
+        if (options.ClientAuthMethod == OidcProtocolOptions.PrivateKeyJwt)
+        {
+            var own = await spKeys.GetAsync(db, s, ct);
+            assertion = OidcClientAssertion.Create(own.SigningKey, OidcClientAssertion.KeyId(own.SigningCertificates[0]), s.ClientId!,
+                cache.Metadata.TokenEndpoint!, time.GetUtcNow().UtcDateTime);
+        }
+        try { secret = s.ClientSecretProtected is null || assertion is not null ? "" : secrets.Unprotect(s.ClientSecretProtected); }
         catch (CryptographicException)
         {
             return await Refuse(http, s, "client_secret_unreadable", 500, "Sign-in unavailable",
                 $"Signing in with {s.Label} is misconfigured. Ask your site administrator.", "The stored client secret cannot be decrypted (key ring changed); enter the client secret again.");
         }
-        var tokenResponse = await tokens.RedeemCodeAsync(cache.Metadata.TokenEndpoint!, s.ClientId!, secret, options.ClientAuthMethod, code, request.RedirectUri, request.CodeVerifier, ct);
+        var tokenResponse = await tokens.RedeemCodeAsync(cache.Metadata.TokenEndpoint!, s.ClientId!, secret, options.ClientAuthMethod, code, request.RedirectUri, request.CodeVerifier, ct, assertion);
         if (!tokenResponse.Succeeded)
         {
             var adminHint = tokenResponse.Error == "invalid_client"

@@ -13,9 +13,9 @@ namespace Gatehouse.Oidc;
 public sealed record OidcProtocolOptions
 {
     public const string Query = "query", FormPost = "form_post";
-    public const string ClientSecretBasic = "client_secret_basic", ClientSecretPost = "client_secret_post";
+    public const string ClientSecretBasic = "client_secret_basic", ClientSecretPost = "client_secret_post", PrivateKeyJwt = "private_key_jwt";
     public static readonly string[] ResponseModes = [Query, FormPost];
-    public static readonly string[] ClientAuthMethods = [ClientSecretBasic, ClientSecretPost];
+    public static readonly string[] ClientAuthMethods = [ClientSecretBasic, ClientSecretPost, PrivateKeyJwt];
     public static readonly string[] IdentityClaims = ["preferred_username", "email", "upn", "sub"];
 
     [JsonPropertyName("response_mode")] public string ResponseMode { get; init; } = Query;
@@ -44,6 +44,8 @@ public static class OidcSettings
         if (input.Enum("oidc_response_mode", OidcProtocolOptions.ResponseModes) is { } mode) options = options with { ResponseMode = mode };
         if (input.Enum("oidc_client_auth_method", OidcProtocolOptions.ClientAuthMethods) is { } auth) options = options with { ClientAuthMethod = auth };
         if (input.Enum("oidc_identity_claim", OidcProtocolOptions.IdentityClaims) is { } claim) s.IdentityAttribute = claim;
+        // The provider's clock skew for exp/nbf/iat (shared column with SAML).
+        if (input.Long("clock_skew_seconds", 0, 600) is { } skew) s.ClockSkewSeconds = (int)skew;
         s.ProtocolOptionsJson = JsonSerializer.Serialize(options);
     }
 

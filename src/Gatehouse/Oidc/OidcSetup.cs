@@ -28,6 +28,14 @@ public static class OidcSetup
     public static void MapOidc(this IEndpointRouteBuilder app)
     {
         app.MapOidcCallback();
+        // GET /oidc/{id}/jwks: the public keys of private_key_jwt client authentication, for the IdP's client registration.
+        app.MapGet("/oidc/{id}/jwks", async (string id, GatehouseDb db, Saml.SpKeys spKeys, CancellationToken ct) =>
+        {
+            var s = long.TryParse(id, out var sid) ? await db.SsoStrategies.FirstOrDefaultAsync(x => x.Id == sid && x.Protocol == ProviderKinds.Oidc, ct) : null;
+            if (s is null || OidcSettings.Options(s).ClientAuthMethod != OidcProtocolOptions.PrivateKeyJwt) return Results.NotFound();
+            var keys = await spKeys.GetAsync(db, s, ct);
+            return Results.Json(OidcClientAssertion.Jwks(keys.SigningCertificates), contentType: "application/jwk-set+json");
+        }).ExcludeFromDescription();
         // POST /sso_strategies/{id}/refresh_discovery: "Test connection" — fetch discovery + JWKS now and say what failed.
         app.MapApiGroup().MapPost("/sso_strategies/{id}/refresh_discovery", async (string id, HttpContext http, GatehouseDb db,
             OidcDiscovery discovery, ProtocolHandlers handlers, CancellationToken ct) =>

@@ -52,14 +52,20 @@ public sealed class OidcTokenClient : IDisposable
     }
 
     public Task<OidcEndpointResult> RedeemCodeAsync(string tokenEndpoint, string clientId, string clientSecret, string authMethod,
-        string code, string redirectUri, string codeVerifier, CancellationToken ct)
+        string code, string redirectUri, string codeVerifier, CancellationToken ct, string? clientAssertion = null)
     {
         var form = new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = redirectUri, ["code_verifier"] = codeVerifier,
         };
         var request = new HttpRequestMessage(HttpMethod.Post, tokenEndpoint);
-        if (authMethod == OidcProtocolOptions.ClientSecretPost)
+        if (authMethod == OidcProtocolOptions.PrivateKeyJwt)
+        {
+            form["client_id"] = clientId;
+            form["client_assertion_type"] = OidcClientAssertion.AssertionType;
+            form["client_assertion"] = clientAssertion ?? throw new ArgumentNullException(nameof(clientAssertion));
+        }
+        else if (authMethod == OidcProtocolOptions.ClientSecretPost)
         {
             form["client_id"] = clientId;
             form["client_secret"] = clientSecret;

@@ -172,7 +172,8 @@ public sealed partial class SsoStrategyChanges(GatehouseDb db, ProviderSecrets s
                 break;
             case ProviderKinds.Oidc:
                 if (s.ClientId is null) input.AddError("client_id", "is required");
-                if (s.ClientSecretProtected is null) input.AddError("client_secret", "is required");
+                if (s.ClientSecretProtected is null && Oidc.OidcSettings.Options(s).ClientAuthMethod != Oidc.OidcProtocolOptions.PrivateKeyJwt)
+                    input.AddError("client_secret", "is required");
                 if (OidcPresets.Issuer(s, out var problem) is null)
                     input.AddError(s.Provider == "oidc" ? "oidc_issuer_url" : "subdomain", problem!.Split(' ', 2)[1]);
                 break;

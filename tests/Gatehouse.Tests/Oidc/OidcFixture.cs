@@ -7,8 +7,8 @@ using Gatehouse.Tests.Pages;
 namespace Gatehouse.Tests.Oidc;
 
 /// <summary>
-/// The OIDC test world: the misbehaving provider, two real oidc-provider instances (Entra-shaped and Okta-shaped),
-/// and a Gatehouse whose Entra and Okta presets point at them (<c>Gatehouse:Oidc:PresetIssuers</c>, the same
+/// The OIDC test world: the misbehaving provider, four real oidc-provider instances (Entra-, Okta-, OneLogin- and
+/// Auth0-shaped), and a Gatehouse whose vendor presets point at them (<c>Gatehouse:Oidc:PresetIssuers</c>, the same
 /// knob national clouds use).
 /// </summary>
 public sealed class OidcFixture : IAsyncLifetime
@@ -18,6 +18,9 @@ public sealed class OidcFixture : IAsyncLifetime
     public const string OktaAuthServer = "default";
     public const string OneLoginSubdomain = "acme";
     public const string Auth0Tenant = "acme.us.auth0.com";
+    /// <summary>Auth0 user IDs are "{connection}|{id}"; OneLogin's are numbers.</summary>
+    public const string Auth0Sub = "auth0|65a1f0c2e4b0a1b2c3d4e5f6";
+    public const string OneLoginSub = "31337001";
 
     public NodeIdp Rogue { get; private set; } = null!;
     public NodeIdp Entra { get; private set; } = null!;
@@ -53,16 +56,15 @@ public sealed class OidcFixture : IAsyncLifetime
                 shape = "onelogin", issuerPath = $"/{OneLoginSubdomain}/oidc/2",
                 accounts = new Dictionary<string, object>
                 {
-                    ["carol"] = new { preferred_username = "carol@acme.test", email = "carol@acme.test", name = "Carol OneLogin", given_name = "Carol", family_name = "OneLogin" },
+                    [OneLoginSub] = new { preferred_username = "carol", email = "carol@acme.test", name = "Carol OneLogin", given_name = "Carol", family_name = "OneLogin", updated_at = 1764000000 },
                 },
             }),
             NodeIdp.StartAsync("provider.mjs", new
             {
-                shape = "auth0", issuerPath = $"/{Auth0Tenant}/",
+                shape = "auth0", tenant = Auth0Tenant,
                 accounts = new Dictionary<string, object>
                 {
-                    // Auth0's subject names the connection: "auth0|…" for its database, "google-oauth2|…" for social logins.
-                    ["auth0|65f0c0ffee01"] = new { nickname = "dave", email = "dave@auth0.test", email_verified = true, name = "Dave Auth0" },
+                    [Auth0Sub] = new { email = "dave@auth0.test", email_verified = true, name = "Dave Auth0", nickname = "dave", picture = "https://s.gravatar.com/avatar/0.png", updated_at = "2026-11-01T10:00:00.000Z" },
                 },
             }),
         };

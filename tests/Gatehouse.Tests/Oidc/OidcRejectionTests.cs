@@ -26,6 +26,7 @@ public sealed class OidcRejectionTests(OidcFixture f)
     [InlineData("wrong-iss", "id_token_issuer_mismatch")]
     [InlineData("wrong-aud", "id_token_audience_mismatch")]
     [InlineData("multi-aud-no-azp", "id_token_azp_mismatch")]
+    [InlineData("multi-aud-wrong-azp", "id_token_azp_mismatch")]
     [InlineData("expired", "id_token_expired")]
     [InlineData("not-yet", "id_token_not_yet_valid")]
     [InlineData("wrong-nonce", "id_token_nonce_mismatch")]
@@ -35,6 +36,7 @@ public sealed class OidcRejectionTests(OidcFixture f)
     [InlineData("hs256-confusion", "id_token_algorithm_not_allowed")]
     [InlineData("unknown-kid", "id_token_unknown_key")]
     [InlineData("header-jwk", "id_token_unknown_key")]
+    [InlineData("header-jwk-known-kid", "id_token_bad_signature")]   // the published kid, but the attacker's key in jwk: never used
     [InlineData("mixup", "iss_mismatch")]
     [InlineData("no-iss", "iss_missing")]
     [InlineData("userinfo-bad-sub", "userinfo_sub_mismatch")]
@@ -72,6 +74,7 @@ public sealed class OidcRejectionTests(OidcFixture f)
     [Theory]
     [InlineData("userinfo")]   // identity claim only in userinfo
     [InlineData("no-kid")]     // no kid, one key in the JWKS (OIDF rp-id_token-kid-absent-single-jwks)
+    [InlineData("multi-aud-azp")]  // several audiences with azp = our client_id (OIDC Core §3.1.3.7 steps 4-5)
     public async Task Callback_AcceptableVariant_SignsIn(string scenario)
     {
         var site = await Server.CreateSiteAsync();

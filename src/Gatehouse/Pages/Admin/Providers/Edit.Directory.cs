@@ -13,7 +13,7 @@ public sealed partial class EditModel
     public LdapSyncState? Sync { get; private set; }
     public bool SyncIncluded { get; private set; }
 
-    public async Task<IActionResult> OnPostTestConnectionAsync(long id, string? test_username, [FromServices] LdapTestConnection test, CancellationToken ct)
+    public async Task<IActionResult> OnPostTestDirectoryAsync(long id, string? test_username, [FromServices] LdapTestConnection test, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
         if (Strategy.Protocol != ProviderKinds.Ldap) { Error = "Only LDAP and Active Directory providers have a connection to test."; return Page(); }

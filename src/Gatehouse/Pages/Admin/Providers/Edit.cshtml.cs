@@ -1,15 +1,17 @@
 using Gatehouse.Api;
+using Gatehouse.Oidc;
 using Gatehouse.Persistence;
 using Gatehouse.Providers;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Gatehouse.Pages.Admin.Providers;
 
 /// <summary>One provider: SP values to copy, settings, disable/enable with its consequences spelled out, move users, remove.</summary>
 public sealed partial class EditModel(GatehouseDb db, ProtocolHandlers handlers, SaveSsoStrategy save, RemoveSsoStrategy remove, ProviderLifecycle lifecycle,
-    Saml.SamlMetadataRefresh samlRefresh) : PageModel
+    Saml.SamlMetadataRefresh samlRefresh, OidcDiscovery discovery, IOptions<OidcOptions> oidcOptions) : PageModel
 {
     /// <summary>The provider as the API shows it: SAML metadata state and certificates with their expiry.</summary>
     public SsoStrategyJson Json { get; private set; } = null!;
@@ -23,6 +25,9 @@ public sealed partial class EditModel(GatehouseDb db, ProtocolHandlers handlers,
     public List<SsoStrategy> Others { get; private set; } = [];
     public List<string>? Preview { get; private set; }
     public long? PreviewTo { get; private set; }
+    /// <summary>OIDC: the issuer Gatehouse trusts (from the preset), the cached discovery, the last fetch failure.</summary>
+    public string? OidcIssuer { get; private set; }
+    public OidcProviderCache? OidcCache { get; private set; }
     [TempData] public string? Message { get; set; }
     [TempData] public string? Error { get; set; }
 
@@ -49,6 +54,25 @@ public sealed partial class EditModel(GatehouseDb db, ProtocolHandlers handlers,
         Error = result.Violation!.Status == 422 ? "Please correct the fields below." : result.Violation.Message;
         Response.StatusCode = 422;
         return Page();
+    }
+
+    /// <summary>
+    /// "Test connection": fetch discovery and JWKS now, as a sign-in would, and say in words what is wrong
+    /// (unreachable, wrong issuer, private address refused, no usable key). The result is cached like any refresh.
+    /// </summary>
+    public async Task<IActionResult> OnPostTestConnectionAsync(long id, CancellationToken ct)
+    {
+        var s = await db.SsoStrategies.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (s is null) return NotFound();
+        if (s.Protocol != ProviderKinds.Oidc) { Error = "Only OpenID Connect providers have a connection to test."; return Redirect($"/admin/sso-providers/{id}"); }
+        var result = await discovery.GetAsync(s, force: true, ct);
+        if (result.Succeeded)
+        {
+            var keys = OidcKeyCache.Parse(result.Cache!.JwksJson)?.Count ?? 0;
+            Message = $"Connection OK: the discovery document of {result.Issuer} and {keys} signing key(s) were fetched.";
+        }
+        else Error = "Connection failed: " + result.Error;
+        return Redirect($"/admin/sso-providers/{id}");
     }
 
     public Task<IActionResult> OnPostDisableAsync(long id, bool disable_users, CancellationToken ct) =>
@@ -126,6 +150,11 @@ public sealed partial class EditModel(GatehouseDb db, ProtocolHandlers handlers,
         UserCount = await db.Users.CountAsync(u => u.SsoStrategyId == id, ct);
         SignInAvailable = handlers.For(s).SignInAvailable;
         Json = SsoStrategiesApi.ToJson(s, UserCount, handlers, HttpContext);
+        if (s.Protocol == ProviderKinds.Oidc)
+        {
+            OidcIssuer = OidcSettings.Issuer(s, oidcOptions.Value, out _);
+            OidcCache = OidcProviderCache.Read(s.ProtocolCacheJson);
+        }
         Others = await db.SsoStrategies.AsNoTracking().Where(x => x.Id != id).OrderBy(x => x.SortOrder).ThenBy(x => x.Id).ToListAsync(ct);
         var sp = handlers.Endpoints(s, Request);
         void Add(string name, string label, string? value) { if (value is not null) SpValues.Add((name, label, value)); }
@@ -133,6 +162,8 @@ public sealed partial class EditModel(GatehouseDb db, ProtocolHandlers handlers,
         Add("sp_acs_url", "ACS URL (Single sign-on URL, Recipient)", sp.SpAcsUrl);
         Add("sp_metadata_url", "SP metadata URL", sp.SpMetadataUrl);
         Add("oidc_redirect_uri", "Redirect URI", sp.OidcRedirectUri);
+        if (s.Protocol == ProviderKinds.Oidc && OidcSettings.Options(s).ClientAuthMethod == OidcProtocolOptions.PrivateKeyJwt)
+            Add("oidc_jwks_url", "Public keys (JWKS URL, private_key_jwt)", sp.OidcRedirectUri?.Replace("/callback", "/jwks"));
         Add("login_url", "Sign-in URL (SP-initiated)", sp.LoginUrl);
         if (s.Protocol != ProviderKinds.Ldap) Add("scim_base_url", "SCIM base URL", sp.ScimBaseUrl);
         LoadDirectory();

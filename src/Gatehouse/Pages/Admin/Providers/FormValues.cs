@@ -27,8 +27,15 @@ public static class FormValues
             ProvisionGroupExclusion = S("provision_group_exclusion"), ProvisionGroupRequired = S("provision_group_required"),
             ProvisionSiteAdminGroups = S("provision_site_admin_groups"), ProvisionCompany = S("provision_company"),
             ProvisionDavPermission = B("provision_dav_permission"), ProvisionFtpPermission = B("provision_ftp_permission"), ProvisionSftpPermission = B("provision_sftp_permission"),
+            // OIDC options as the handler stores them, so a refused save keeps the admin's choices.
+            ProtocolOptionsJson = S("oidc_response_mode") is null && S("oidc_client_auth_method") is null ? null
+                : System.Text.Json.JsonSerializer.Serialize(new Oidc.OidcProtocolOptions
+                {
+                    ResponseMode = S("oidc_response_mode") ?? Oidc.OidcProtocolOptions.Query,
+                    ClientAuthMethod = S("oidc_client_auth_method") ?? Oidc.OidcProtocolOptions.ClientSecretBasic,
+                }),
             Enabled = !f.ContainsKey("enabled") || B("enabled"), DisplayOnLoginPage = !f.ContainsKey("display_on_login_page") || B("display_on_login_page"),
-            IdentityAttribute = S("identity_attribute"), AllowIdpInitiated = B("allow_idp_initiated"),
+            IdentityAttribute = S("identity_attribute") ?? S("oidc_identity_claim"), AllowIdpInitiated = B("allow_idp_initiated"),
             ClockSkewSeconds = int.TryParse(S("clock_skew_seconds"), out var skew) ? skew : 180,
         };
         if (strategy.Protocol == ProviderKinds.Saml)

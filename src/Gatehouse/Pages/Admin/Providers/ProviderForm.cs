@@ -13,6 +13,14 @@ public sealed class ProviderForm
 
     public string? ErrorFor(string field) => Errors.TryGetValue(field, out var e) ? string.Join(" ", e) : null;
 
+    /// <summary>How the vendor field shapes the issuer, where that is not obvious.</summary>
+    public string? SubdomainHelp => Kind.Name switch
+    {
+        "azure" => "Single tenant: sign-in is refused for tokens whose tid names another tenant.",
+        "okta" => "For a custom authorization server, add its path: acme/oauth2/default.",
+        _ => null,
+    };
+
     /// <summary>What the vendor calls the field that becomes the OIDC issuer.</summary>
     public string SubdomainLabel => Kind.Name switch
     {
