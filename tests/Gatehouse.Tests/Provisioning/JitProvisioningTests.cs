@@ -62,6 +62,36 @@ public sealed class JitProvisioningTests(GatehouseServer server)
     }
 
     [Fact]
+    public async Task Jit_ProvisionOptions_ExclusionWildcardSiteAdminGroupsPermissionsAndRequiredGroupMet()
+    {
+        var (site, sid) = await SiteWithJitAsync(new
+        {
+            provision_groups = true, provision_group_required = "Files-*", provision_group_inclusion = "Files-*, Eng*",
+            provision_group_exclusion = "*-Secret", provision_site_admin_groups = "Files-Admins*",
+            provision_dav_permission = true, provision_ftp_permission = false, provision_sftp_permission = true,
+        });
+        var identity = new ExternalIdentity("iss", "sub-opts", "admin.person@contoso.com", null, null,
+            Attrs(("groups", ["Files-Admins-EU", "Eng-Secret", "Engineering", "Finance"]), ("company", ["Contoso Ltd"])));
+
+        await SignInAsync(site, sid, identity);
+
+        await using var scope = server.SiteScope(site.Id, out var db);
+        var user = await db.Users.Include(u => u.Memberships).ThenInclude(m => m.Group).SingleAsync(u => u.UsernameNormalized == "admin.person@contoso.com");
+        Assert.Equal(["Engineering", "Files-Admins-EU"], user.Memberships.Select(m => m.Group.Name).Order().ToArray()); // Eng-Secret excluded, Finance not included
+        Assert.True(user.SiteAdmin);
+        Assert.True(user.DavPermission);
+        Assert.False(user.FtpPermission);
+        Assert.True(user.SftpPermission);
+        Assert.Equal("Contoso Ltd", user.Company);
+        Assert.False(await db.Groups.AnyAsync(g => g.Name == "Eng-Secret" || g.Name == "Finance"));
+
+        // The same options without an admin group: not a site admin.
+        var plain = new ExternalIdentity("iss", "sub-opts-2", "plain.person@contoso.com", null, null, Attrs(("groups", ["Files-Users"])));
+        await SignInAsync(site, sid, plain);
+        Assert.False((await db.Users.SingleAsync(u => u.UsernameNormalized == "plain.person@contoso.com")).SiteAdmin);
+    }
+
+    [Fact]
     public async Task Jit_GroupOverage_IsReportedAndGroupsAreNotWiped()
     {
         var (site, sid) = await SiteWithJitAsync(new { provision_groups = true });

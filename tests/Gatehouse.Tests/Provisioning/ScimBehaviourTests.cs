@@ -77,6 +77,29 @@ public sealed class ScimBehaviourTests(GatehouseServer server)
     }
 
     [Fact]
+    public async Task ProvisionOptions_GroupInclusionWildcard_AdmitsOnlyMatchingGroups()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site, new { provision_group_inclusion = "Files-*", provision_dav_permission = true, provision_ftp_permission = true });
+        using var scim = p.Client();
+        var id = long.Parse(await CreateUserAsync(scim, "incl@example.com"));
+
+        await (await scim.ScimPost(Base + "/Groups", new JsonObject { ["displayName"] = "Marketing" })).AssertScimError(400, "invalidValue");
+        await (await scim.ScimPost(Base + "/Groups", new JsonObject
+        {
+            ["displayName"] = "files-readers", ["members"] = new JsonArray(new JsonObject { ["value"] = id.ToString() }),
+        })).AssertScim(201); // wildcards compare case-insensitively
+
+        await using var scope = server.SiteScope(site.Id, out var db);
+        var user = await db.Users.Include(u => u.Memberships).ThenInclude(m => m.Group).SingleAsync(u => u.Id == id);
+        Assert.Equal(["files-readers"], user.Memberships.Select(m => m.Group.Name).ToArray());
+        Assert.True(user.DavPermission);
+        Assert.True(user.FtpPermission);
+        Assert.False(user.SftpPermission);
+        Assert.False(await db.Groups.AnyAsync(g => g.Name == "Marketing"));
+    }
+
+    [Fact]
     public async Task CircuitBreaker_MassDeactivation_IsHeldWith503UntilAdminApproves()
     {
         var site = await server.CreateSiteAsync();
