@@ -3,6 +3,7 @@ using Gatehouse.Accounts;
 using Gatehouse.Audit;
 using Gatehouse.Persistence;
 using Gatehouse.Providers;
+using Gatehouse.Provisioning;
 using Gatehouse.Sessions;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,7 +19,7 @@ public sealed record LdapSyncResult(LdapSyncSummary? Summary, LdapHeldRun? Held,
 /// </summary>
 public sealed class LdapSync(
     GatehouseDb db, LdapConnector connector, ProviderSecrets secrets, LdapConcurrency gates, SessionService sessions,
-    AuditLog audit, ProviderRules rules, TimeProvider time, ILogger<LdapSync> logger)
+    AuditLog audit, ProviderRules rules, TimeProvider time, ILogger<LdapSync> logger, IdentityResolver resolver)
 {
     private sealed record Update(User User, DirectoryUser Entry, SsoIdentityLink? Relink);
 
@@ -80,6 +81,16 @@ public sealed class LdapSync(
                 if (!byId.TryGetValue(link.UserId, out user))
                 {
                     if (inScope) Conflict(summary, $"{d.Username}: linked to a user who no longer signs in with this provider");
+                    continue;
+                }
+                // The shared resolver's rule: the key's user and another of this provider's users holding the
+                // entry's username is ambiguous — refused with an sso_event naming both, and neither is touched.
+                if (usernames.TryGetValue(User.Normalize(d.Username), out var nameHolder) && byId.TryGetValue(nameHolder, out var byName)
+                    && resolver.Decide(s, user, byName, d.Key, d.Username, "ldap", http).Kind == IdentityMatchKind.Ambiguous)
+                {
+                    Conflict(summary, $"{d.Username}: the directory entry matches {user.Username} by its immutable key and {byName.Username} by username");
+                    matched.Add(user.Id);
+                    matched.Add(byName.Id);
                     continue;
                 }
             }

@@ -21,11 +21,11 @@ public sealed record PendingAuthorization(long UserId, long StrategyId, string I
 
 /// <summary>
 /// The end of every SSO sign-in, whatever the protocol: find the user among this provider's users only
-/// (link first, then username), refuse clearly (disabled, other method, unknown), ask once to "Authorize" the
+/// (link first, then username, through the shared <see cref="Provisioning.IdentityResolver"/>), refuse clearly (disabled, other method, unknown), ask once to "Authorize" the
 /// link, then start the session. Every outcome is an <see cref="SsoEvent"/>.
 /// </summary>
 public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn webSignIn, AuditLog audit, TimeProvider time,
-    Provisioning.JitProvisioning jit)
+    Provisioning.JitProvisioning jit, Provisioning.IdentityResolver resolver)
 {
     public const string AuthorizeKind = "authorize";
     public const string PendingCookie = "gh_sso_authorize";
@@ -37,28 +37,34 @@ public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn 
         // 1. The provider must still be enabled (it may have been disabled mid-flow).
         if (!s.Enabled) return await Refuse(http, s, identity, "provider_disabled", $"Signing in with {s.Label} is turned off for this site.", null, ct);
 
-        // 2. A stored link wins: it survives renames at the IdP.
+        // 2. A stored link to someone who left this provider is refused, not re-matched by username.
         var link = await db.SsoIdentityLinks.FirstOrDefaultAsync(l => l.SsoStrategyId == s.Id && l.Issuer == identity.Issuer && l.Subject == identity.Subject, ct);
-        User? user;
         if (link is not null)
         {
-            user = await db.Users.FirstOrDefaultAsync(u => u.Id == link.UserId, ct);
-            if (user is null || user.AuthenticationMethod != AuthenticationMethods.Sso || user.SsoStrategyId != s.Id)
+            var linked = await db.Users.FirstOrDefaultAsync(u => u.Id == link.UserId, ct);
+            if (linked is null || linked.AuthenticationMethod != AuthenticationMethods.Sso || linked.SsoStrategyId != s.Id)
                 return await Refuse(http, s, identity, "user_not_assigned",
-                    $"Your account no longer signs in with {s.Label}. Ask your site administrator which sign-in method to use.", user, ct);
+                    $"Your account no longer signs in with {s.Label}. Ask your site administrator which sign-in method to use.", linked, ct);
         }
-        else
+        var username = identity.Username?.Trim();
+        if (link is null && string.IsNullOrEmpty(username))
+            return await Refuse(http, s, identity, "identity_missing", $"{s.Label} did not send the attribute that names your account. Ask your site administrator to check the provider's settings.", null, ct);
+
+        // 3. The shared resolver (issue 7 item 6): the link (issuer + persistent NameID / sub) first, then the username,
+        //    among the users assigned to this provider only — never a password user or another provider's. A link
+        //    and a username naming two different users is refused, never guessed.
+        var match = await resolver.ResolveAsync(s, new Provisioning.ImmutableKey.SignInSubject(identity.Issuer, identity.Subject), username, "web", http, ct);
+        if (match.Kind == Provisioning.IdentityMatchKind.Ambiguous)
+            return await Refuse(http, s, identity, "ambiguous_identity",
+                $"Your {s.Label} account matches two accounts on this site. Ask your site administrator to resolve it.", null, ct);
+        var user = match.User;
+        if (user is null)
         {
-            // 3. Otherwise the username, among the users assigned to this provider only: never a password user or another provider's.
-            var username = identity.Username?.Trim();
-            if (string.IsNullOrEmpty(username))
-                return await Refuse(http, s, identity, "identity_missing", $"{s.Label} did not send the attribute that names your account. Ask your site administrator to check the provider's settings.", null, ct);
-            var normalized = User.Normalize(username);
-            user = await db.Users.FirstOrDefaultAsync(u => u.UsernameNormalized == normalized && u.SsoStrategyId == s.Id && u.AuthenticationMethod == AuthenticationMethods.Sso, ct);
             // JIT (issue 7): with provision_users on, an unknown person is created from the identity's attributes.
-            user ??= await jit.TryProvisionAsync(http, s, identity, ct);
+            user = await jit.TryProvisionAsync(http, s, identity, ct);
             if (user is null)
             {
+                var normalized = User.Normalize(username!);
                 var elsewhere = await db.Users.AnyAsync(u => u.UsernameNormalized == normalized, ct);
                 return await Refuse(http, s, identity, elsewhere ? "user_not_assigned" : "unknown_user",
                     elsewhere ? $"The account {username} does not sign in with {s.Label}. Use the sign-in method your site administrator gave you."

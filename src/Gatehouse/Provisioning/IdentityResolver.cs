@@ -23,7 +23,7 @@ public sealed record IdentityMatch(IdentityMatchKind Kind, User? User, User? Oth
 }
 
 /// <summary>
-/// The one way SCIM and JIT find an existing user for an identity (peers.md pain points 16–18): the immutable
+/// The one way SCIM, JIT, SAML/OIDC sign-in and directory sync find an existing user for an identity (peers.md pain points 16–18): the immutable
 /// key first, then the username — and only among the users assigned to this provider, so neither a password
 /// user nor another provider's user is ever taken over. When the key and the username point at two different
 /// users the match is refused and an <c>sso_event</c> names both, instead of silently picking one or creating a
@@ -57,6 +57,17 @@ public sealed class IdentityResolver(GatehouseDb db, AuditLog audit)
             byName = await db.Users.FirstOrDefaultAsync(u => u.UsernameNormalized == normalized && u.SsoStrategyId == s.Id && u.AuthenticationMethod == AuthenticationMethods.Sso, ct);
         }
 
+        return Decide(s, byKey, byName, key switch { ImmutableKey.ScimExternalId e => e.Value, ImmutableKey.SignInSubject l => l.Subject, _ => null },
+            username, @interface, http);
+    }
+
+    /// <summary>
+    /// The rule itself, for callers that look candidates up in bulk (directory sync reads the whole provider at
+    /// once): <paramref name="byKey"/> and <paramref name="byName"/> must already be limited to this provider's users.
+    /// An ambiguous outcome adds the <c>sso_event</c>; the caller saves it.
+    /// </summary>
+    public IdentityMatch Decide(SsoStrategy s, User? byKey, User? byName, string? keyValue, string? username, string @interface, HttpContext? http)
+    {
         if (byKey is not null && byName is not null && byKey.Id != byName.Id)
         {
             // Entra renamed a user to a name another of our users holds, or two directories share a namespace.
@@ -64,7 +75,7 @@ public sealed class IdentityResolver(GatehouseDb db, AuditLog audit)
                 $"{s.Label}: the identity matches two users — \"{byKey.Username}\" (id {byKey.Id}) by its immutable key and \"{byName.Username}\" (id {byName.Id}) by username. Nothing was changed; resolve it by renaming or removing one of them.",
                 byKey.Id, username, @interface, http, s.Provider, s.Label, s.Id,
                 body: JsonSerializer.Serialize(new { key_user_id = byKey.Id, key_username = byKey.Username, username_user_id = byName.Id, username_username = byName.Username }),
-                idpUid: key switch { ImmutableKey.ScimExternalId e => e.Value, ImmutableKey.SignInSubject l => l.Subject, _ => null });
+                idpUid: keyValue);
             return new IdentityMatch(IdentityMatchKind.Ambiguous, byKey, byName);
         }
         if (byKey is not null) return new IdentityMatch(IdentityMatchKind.ByKey, byKey);

@@ -116,6 +116,41 @@ public sealed class LdapSyncTests(LdapFixture f)
     }
 
     [Fact]
+    public async Task Sync_RenameOntoAnotherProviderUsersName_IsAmbiguousNamingBothAndTouchesNeither()
+    {
+        var (ou, p) = Directory();
+        var (site, api, provider) = await ArrangeAsync(ou);
+        await Sync(api, provider);
+        var taken = p[3] + "-taken";
+        long keyUser, nameUser;
+        await using (var scope = Server.SiteScope(site.Id, out var db))
+        {
+            var s = await db.SsoStrategies.SingleAsync(x => x.Id == provider);
+            keyUser = (await db.Users.SingleAsync(u => u.Username == p[3])).Id;
+            var other = Gatehouse.Provisioning.ProvisioningPolicy.NewUser(s, taken, DateTime.UtcNow);
+            db.Users.Add(other);
+            await db.SaveChangesAsync();
+            nameUser = other.Id;
+        }
+        Slapd.Rename($"uid={p[3]},{ou}", $"uid={taken}");
+
+        var summary = (await (await Sync(api, provider)).Json())["sync"]!;
+
+        Assert.Equal(0, (int)summary["renamed"]!);
+        Assert.Equal(0, (int)summary["created"]!);
+        Assert.Equal(0, (int)summary["disabled"]!);
+        await using (var scope = Server.SiteScope(site.Id, out var db))
+        {
+            var e = await db.SsoEvents.SingleAsync(x => x.Reason == "ambiguous_identity");
+            Assert.Contains($"\"{p[3]}\" (id {keyUser})", e.Message);
+            Assert.Contains($"\"{taken}\" (id {nameUser})", e.Message);
+            Assert.Equal(p[3], (await db.Users.SingleAsync(u => u.Id == keyUser)).Username);
+            Assert.False((await db.Users.SingleAsync(u => u.Id == nameUser)).Disabled);
+            Assert.False((await db.Users.SingleAsync(u => u.Id == keyUser)).Disabled);
+        }
+    }
+
+    [Fact]
     public async Task Sync_UserLeavesTheGroups_IsDisabledAndLosesSessions()
     {
         var (ou, p) = Directory(people: 10);

@@ -62,6 +62,36 @@ public sealed class JitProvisioningTests(GatehouseServer server)
     }
 
     [Fact]
+    public async Task Jit_ProvisionOptions_ExclusionWildcardSiteAdminGroupsPermissionsAndRequiredGroupMet()
+    {
+        var (site, sid) = await SiteWithJitAsync(new
+        {
+            provision_groups = true, provision_group_required = "Files-*", provision_group_inclusion = "Files-*, Eng*",
+            provision_group_exclusion = "*-Secret", provision_site_admin_groups = "Files-Admins*",
+            provision_dav_permission = true, provision_ftp_permission = false, provision_sftp_permission = true,
+        });
+        var identity = new ExternalIdentity("iss", "sub-opts", "admin.person@contoso.com", null, null,
+            Attrs(("groups", ["Files-Admins-EU", "Eng-Secret", "Engineering", "Finance"]), ("company", ["Contoso Ltd"])));
+
+        await SignInAsync(site, sid, identity);
+
+        await using var scope = server.SiteScope(site.Id, out var db);
+        var user = await db.Users.Include(u => u.Memberships).ThenInclude(m => m.Group).SingleAsync(u => u.UsernameNormalized == "admin.person@contoso.com");
+        Assert.Equal(["Engineering", "Files-Admins-EU"], user.Memberships.Select(m => m.Group.Name).Order().ToArray()); // Eng-Secret excluded, Finance not included
+        Assert.True(user.SiteAdmin);
+        Assert.True(user.DavPermission);
+        Assert.False(user.FtpPermission);
+        Assert.True(user.SftpPermission);
+        Assert.Equal("Contoso Ltd", user.Company);
+        Assert.False(await db.Groups.AnyAsync(g => g.Name == "Eng-Secret" || g.Name == "Finance"));
+
+        // The same options without an admin group: not a site admin.
+        var plain = new ExternalIdentity("iss", "sub-opts-2", "plain.person@contoso.com", null, null, Attrs(("groups", ["Files-Users"])));
+        await SignInAsync(site, sid, plain);
+        Assert.False((await db.Users.SingleAsync(u => u.UsernameNormalized == "plain.person@contoso.com")).SiteAdmin);
+    }
+
+    [Fact]
     public async Task Jit_GroupOverage_IsReportedAndGroupsAreNotWiped()
     {
         var (site, sid) = await SiteWithJitAsync(new { provision_groups = true });
@@ -120,4 +150,52 @@ public sealed class JitProvisioningTests(GatehouseServer server)
         Assert.Contains("first@example.com", e.Message);
         Assert.Contains("second@example.com", e.Message);
     }
+
+    [Fact]
+    public async Task SignIn_LinkAndUsernameOnDifferentUsers_IsRefusedNamingBothWithoutJitDuplicate()
+    {
+        // The SAML/OIDC linking path and JIT share the resolver: the persistent NameID links to "old.name" while the
+        // username attribute now names "taken.name", another of this provider's users (a rename at the IdP).
+        var (site, sid) = await SiteWithJitAsync(new { provision_groups = true });
+        await using (var scope = server.SiteScope(site.Id, out var db))
+        {
+            var s = await db.SsoStrategies.SingleAsync(x => x.Id == sid);
+            var linked = Gatehouse.Provisioning.ProvisioningPolicy.NewUser(s, "old.name@contoso.com", DateTime.UtcNow);
+            db.Users.Add(linked);
+            db.Users.Add(Gatehouse.Provisioning.ProvisioningPolicy.NewUser(s, "taken.name@contoso.com", DateTime.UtcNow));
+            await db.SaveChangesAsync();
+            db.SsoIdentityLinks.Add(new SsoIdentityLink { UserId = linked.Id, SsoStrategyId = sid, Issuer = "iss-amb", Subject = "persistent-amb", CreatedAt = DateTime.UtcNow, LastUsedAt = DateTime.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var result = await SignInAsync(site, sid, new ExternalIdentity("iss-amb", "persistent-amb", "taken.name@contoso.com", null, null, Attrs(("groups", ["Eng"]))));
+
+        Assert.Equal(403, GetStatus(result));
+        await using (var scope = server.SiteScope(site.Id, out var db))
+        {
+            var events = await db.SsoEvents.Where(x => x.Reason == "ambiguous_identity").ToListAsync();
+            Assert.Equal(2, events.Count); // the resolver's (naming both) and the refused sign-in's (shown to the user by reference)
+            Assert.Contains(events, e => e.Message.Contains("\"old.name@contoso.com\"") && e.Message.Contains("\"taken.name@contoso.com\""));
+            Assert.Contains(events, e => e.EventType == "SSO Login" && e.Status != "success");
+            Assert.Equal(2, await db.Users.CountAsync(u => u.SsoStrategyId == sid)); // no JIT duplicate
+            Assert.False(await db.SsoEvents.AnyAsync(x => x.Reason == "jit_provisioned"));
+        }
+
+        // The same link with its own username still signs in (link first): the resolver finds the linked user.
+        await using (var scope = server.SiteScope(site.Id, out var db))
+        {
+            var s = await db.SsoStrategies.SingleAsync(x => x.Id == sid);
+            var match = await scope.ServiceProvider.GetRequiredService<Gatehouse.Provisioning.IdentityResolver>()
+                .ResolveAsync(s, new Gatehouse.Provisioning.ImmutableKey.SignInSubject("iss-amb", "persistent-amb"), "old.name@contoso.com", "web", null, CancellationToken.None);
+            Assert.Equal(Gatehouse.Provisioning.IdentityMatchKind.ByKey, match.Kind);
+            Assert.Equal("old.name@contoso.com", match.User!.Username);
+        }
+    }
+
+    private static int GetStatus(IResult result) => result switch
+    {
+        Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult => 302,
+        Microsoft.AspNetCore.Http.IStatusCodeHttpResult sc => sc.StatusCode ?? 200,
+        _ => -1,
+    };
 }

@@ -77,6 +77,29 @@ public sealed class ScimBehaviourTests(GatehouseServer server)
     }
 
     [Fact]
+    public async Task ProvisionOptions_GroupInclusionWildcard_AdmitsOnlyMatchingGroups()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site, new { provision_group_inclusion = "Files-*", provision_dav_permission = true, provision_ftp_permission = true });
+        using var scim = p.Client();
+        var id = long.Parse(await CreateUserAsync(scim, "incl@example.com"));
+
+        await (await scim.ScimPost(Base + "/Groups", new JsonObject { ["displayName"] = "Marketing" })).AssertScimError(400, "invalidValue");
+        await (await scim.ScimPost(Base + "/Groups", new JsonObject
+        {
+            ["displayName"] = "files-readers", ["members"] = new JsonArray(new JsonObject { ["value"] = id.ToString() }),
+        })).AssertScim(201); // wildcards compare case-insensitively
+
+        await using var scope = server.SiteScope(site.Id, out var db);
+        var user = await db.Users.Include(u => u.Memberships).ThenInclude(m => m.Group).SingleAsync(u => u.Id == id);
+        Assert.Equal(["files-readers"], user.Memberships.Select(m => m.Group.Name).ToArray());
+        Assert.True(user.DavPermission);
+        Assert.True(user.FtpPermission);
+        Assert.False(user.SftpPermission);
+        Assert.False(await db.Groups.AnyAsync(g => g.Name == "Marketing"));
+    }
+
+    [Fact]
     public async Task CircuitBreaker_MassDeactivation_IsHeldWith503UntilAdminApproves()
     {
         var site = await server.CreateSiteAsync();
@@ -143,5 +166,45 @@ public sealed class ScimBehaviourTests(GatehouseServer server)
         await server.Services.GetRequiredService<ScimLogPurge>().PurgeAsync(CancellationToken.None);
         await using (var scope = server.SiteScope(site.Id, out var db))
             Assert.Equal(["/api/scim/Groups"], await db.Set<ScimRequestLog>().Select(l => l.RequestPath).ToListAsync());
+    }
+
+    [Fact]
+    public async Task AdminPage_ShowsEntraUrlRequestLogAndApprovesAHeldCycle()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site, new { provider = "azure", protocol = "saml" }, label: "Entra");
+        using var scim = p.Client();
+        var ids = new List<string>();
+        for (var i = 0; i < 7; i++) ids.Add(await CreateUserAsync(scim, $"page{i}@example.com"));
+        for (var i = 0; i < 5; i++)
+            await (await scim.ScimPatch($"{Base}/Users/{ids[i]}", Patch(Op("replace", "active", JsonValue.Create(false))))).AssertScim(200);
+        await (await scim.ScimPatch($"{Base}/Users/{ids[5]}", Patch(Op("replace", "active", JsonValue.Create(false))))).AssertScimError(503);
+
+        using var browser = site.Anonymous();
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, (await browser.SignIn(site.AdminUsername, site.AdminPassword)).StatusCode);
+        Assert.Contains($"/admin/sso-providers/{p.StrategyId}/provisioning", await browser.GetStringAsync($"/admin/sso-providers/{p.StrategyId}"));
+        var page = $"/admin/sso-providers/{p.StrategyId}/provisioning";
+        var html = await browser.GetStringAsync(page);
+
+        Assert.Contains("/api/scim?aadOptscim062020", html);
+        Assert.Contains("Approve held cycle", html);
+        Assert.Contains("Okta SCIM Client", html); // user agent
+        Assert.Contains("/api/scim/Users", html);
+        Assert.Contains("<td>503</td>", html);
+        Assert.Contains("<td>201</td>", html);
+        Assert.Contains("[redacted]", html); // the Okta body's password
+        Assert.DoesNotContain("1mz050nq", html);
+        Assert.Contains("kept for 30 day(s)", html);
+
+        var approve = await browser.PostForm(page + "?handler=Approve", [], tokenFrom: page);
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, approve.StatusCode);
+        Assert.DoesNotContain("Approve held cycle", await browser.GetStringAsync(page));
+        await (await scim.ScimPatch($"{Base}/Users/{ids[5]}", Patch(Op("replace", "active", JsonValue.Create(false))))).AssertScim(200);
+
+        // Another site's admin cannot see this provider's page.
+        var other = await server.CreateSiteAsync();
+        using var stranger = other.Anonymous();
+        await stranger.SignIn(other.AdminUsername, other.AdminPassword);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await stranger.GetAsync(page)).StatusCode);
     }
 }

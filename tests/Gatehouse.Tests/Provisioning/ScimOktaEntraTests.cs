@@ -172,6 +172,62 @@ public sealed class ScimOktaEntraTests(GatehouseServer server)
     }
 
     [Fact]
+    public async Task Entra_ValidatorSequence_ResultsVisibleInTheRestApi()
+    {
+        // The order Entra's SCIM validator and provisioning cycle use, with ?aadOptscim062020 (standard dialect):
+        // create → filter by userName → path-less Replace with dotted keys → Add on a value path → disable → group
+        // create → filter by displayName → Add members → rename → Remove members → DELETE group → DELETE user.
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site, new { provider = "azure", protocol = "saml", deprovision_behavior = "delete", deprovision_groups = true }, label: "Entra");
+        using var scim = p.Client();
+        using var api = site.AdminApi();
+        var objectId = Guid.NewGuid().ToString();
+        var create = await (await scim.ScimPost(Base + "/Users?aadOptscim062020", new JsonObject
+        {
+            ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"),
+            ["externalId"] = objectId, ["userName"] = "validator.user@contoso.com", ["active"] = true, ["displayName"] = "Validator User",
+            ["emails"] = new JsonArray(new JsonObject { ["primary"] = true, ["type"] = "work", ["value"] = "validator.user@contoso.com" }),
+            ["name"] = new JsonObject { ["familyName"] = "User", ["givenName"] = "Validator" },
+        })).AssertScim(201);
+        var id = (string)create["id"]!;
+        var q = await (await scim.GetAsync($"{Base}/Users?aadOptscim062020&filter=userName+eq+%22validator.user%40contoso.com%22")).AssertScim(200);
+        Assert.Equal(1, (int)q["totalResults"]!);
+
+        await (await scim.ScimPatch($"{Base}/Users/{id}?aadOptscim062020", Patch(
+            Op("replace", null, new JsonObject { ["name.givenName"] = "Val", ["displayName"] = "Val User" }),
+            Op("add", "emails[type eq \"work\"].value", JsonValue.Create("val@contoso.com"))))).AssertScim(200);
+
+        var users = (await (await api.GetAsync(HttpExtensions.Api + "/users")).Json()).AsArray();
+        var rest = users.Single(u => (string?)u!["username"] == "validator.user@contoso.com")!;
+        Assert.Equal("val@contoso.com", (string?)rest["email"]);
+        Assert.Equal("sso", (string?)rest["authentication_method"]);
+        Assert.False((bool)rest["disabled"]!);
+
+        await (await scim.ScimPatch($"{Base}/Users/{id}?aadOptscim062020", Patch(Op("replace", "active", JsonValue.Create(false))))).AssertScim(200);
+        Assert.True((bool)(await (await api.GetAsync($"{HttpExtensions.Api}/users/{id}")).Json())["disabled"]!);
+
+        var g = await (await scim.ScimPost(Base + "/Groups?aadOptscim062020", new JsonObject
+        {
+            ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:Group"), ["externalId"] = Guid.NewGuid().ToString(), ["displayName"] = "Validator Group",
+        })).AssertScim(201);
+        var gid = (string)g["id"]!;
+        Assert.Equal(1, (int)(await (await scim.GetAsync($"{Base}/Groups?filter=displayName+eq+%22Validator%20Group%22&excludedAttributes=members")).AssertScim(200))["totalResults"]!);
+        await (await scim.ScimPatch($"{Base}/Groups/{gid}", Patch(Op("add", "members", new JsonArray(new JsonObject { ["value"] = id }))))).AssertScim(200);
+        await (await scim.ScimPatch($"{Base}/Groups/{gid}", Patch(Op("replace", "displayName", JsonValue.Create("Validator Group 2"))))).AssertScim(200);
+
+        var groups = (await (await api.GetAsync(HttpExtensions.Api + "/groups")).Json()).AsArray();
+        var restGroup = groups.Single(x => (string?)x!["name"] == "Validator Group 2")!;
+        Assert.Contains(id, (string?)restGroup["user_ids"] ?? "");
+
+        await (await scim.ScimPatch($"{Base}/Groups/{gid}", Patch(Op("remove", "members", new JsonArray(new JsonObject { ["value"] = id }))))).AssertScim(200);
+        Assert.Equal(204, (int)(await scim.DeleteAsync($"{Base}/Groups/{gid}")).StatusCode);
+        Assert.DoesNotContain((await (await api.GetAsync(HttpExtensions.Api + "/groups")).Json()).AsArray(), x => (string?)x!["name"] == "Validator Group 2");
+        Assert.Equal(204, (int)(await scim.DeleteAsync($"{Base}/Users/{id}")).StatusCode);
+        Assert.Equal(404, (int)(await api.GetAsync($"{HttpExtensions.Api}/users/{id}")).StatusCode); // deprovision_behavior=delete
+        await (await scim.GetAsync($"{Base}/Users/{id}")).AssertScimError(404);
+    }
+
+    [Fact]
     public async Task Discovery_DocumentsComeFromTheEngineWithSiteLocations()
     {
         var site = await server.CreateSiteAsync();
