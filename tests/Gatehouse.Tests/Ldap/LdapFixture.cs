@@ -21,6 +21,7 @@ public sealed class LdapFixture : IAsyncLifetime
         Server.Settings["Gatehouse:Ldap:ConnectTimeout"] = "00:00:02";
         Server.Settings["Gatehouse:Ldap:OperationTimeout"] = "00:00:03";
         Server.Settings["Gatehouse:Ldap:CheckDeadline"] = "00:00:08";
+        Server.Settings["Gatehouse:Ldap:PageSize"] = "4"; // slapd gives the service account 5 entries per search: more needs paging
         await Server.InitializeAsync();
     }
 

@@ -218,6 +218,35 @@ public sealed class LdapSignInTests(LdapFixture f)
     }
 
     [Fact]
+    public async Task SignIn_DirectoryThatNeverAnswers_TimesOutAndOthersStillSignIn()
+    {
+        // A directory that accepts the connection and then says nothing: the check must give up on its own.
+        using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        silent.Start();
+        var held = new List<System.Net.Sockets.TcpClient>();
+        _ = Task.Run(async () => { try { while (true) held.Add(await silent.AcceptTcpClientAsync()); } catch (Exception) { } });
+        var site = await Server.CreateSiteAsync();
+        using var api = site.AdminApi();
+        var hanging = await f.CreateProviderAsync(api, new() { ["ldap_port"] = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port });
+        var working = await f.CreateProviderAsync(api);
+        await LdapFixture.CreateDirectoryUserAsync(api, hanging, "alice");
+        await LdapFixture.CreateDirectoryUserAsync(api, working, "bob");
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var stuck = PostSession(site, "alice", "Alice-Pass-1");
+        var other = await PostSession(site, "bob", "Bob-Pass-1");     // another provider, meanwhile
+        var admin = await PostSession(site, site.AdminUsername, site.AdminPassword); // a password user, meanwhile
+        var response = await stuck;
+        watch.Stop();
+
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, admin.StatusCode);
+        await response.AssertError(503, "processing-failure/directory-unavailable");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(12), $"took {watch.Elapsed}"); // CheckDeadline is 8 s in the fixture
+        foreach (var c in held) c.Dispose();
+    }
+
+    [Fact]
     public async Task SignIn_FirstHostDown_FailsOverToSecondHost()
     {
         var (site, api, provider) = await ArrangeAsync(new() { ["ldap_host"] = "127.0.0.2", ["ldap_host_2"] = "127.0.0.1" });
