@@ -175,43 +175,6 @@ public sealed class LdapSyncTests(LdapFixture f)
     }
 
     [Fact]
-
-    public async Task Sync_DeprovisionBehaviorDelete_DeletesTheUserAndKeepsTheAuditTrail()
-    {
-        var (ou, p) = Directory(people: 10);
-        var (site, api, provider) = await ArrangeAsync(ou, new() { ["deprovision_behavior"] = "delete" });
-        await Sync(api, provider);
-        long id;
-        await using (var scope = Server.SiteScope(site.Id, out var db))
-            id = (await db.Users.SingleAsync(u => u.Username == p[4])).Id;
-        var token = (string)(await (await site.Anonymous(cookies: false).PostJson(HttpExtensions.Api + "/sessions", new { username = p[4], password = "Pw-" + p[4] })).Json())["id"]!;
-        Slapd.Modify($"cn=team-b,{ou}", DirectoryAttributeOperation.Delete, "member", $"uid={p[4]},{ou}");
-
-        var summary = (await (await Sync(api, provider)).Json())["sync"]!;
-
-        Assert.Equal(1, (int)summary["deleted"]!);
-        Assert.Equal(0, (int)summary["disabled"]!);
-        await using (var scope = Server.SiteScope(site.Id, out var db))
-        {
-            Assert.False(await db.Users.AnyAsync(u => u.Id == id));
-            Assert.Equal(8, await db.Users.CountAsync(u => u.SsoStrategyId == provider)); // the others stay, enabled
-            var e = await db.SsoEvents.SingleAsync(x => x.Reason == "ldap_user_deleted");
-            Assert.Equal(p[4], e.Username);
-            Assert.Equal(id, e.UserId);
-            Assert.Contains("out of the provider's group rules", e.Message);
-            Assert.Contains(await db.SsoEvents.ToListAsync(), x => x.EventType == "LDAP Sync" && x.Message!.Contains("deleted 1"));
-        }
-        using var client = site.Anonymous(cookies: false);
-        client.DefaultRequestHeaders.Add("X-FilesAPI-Auth", token);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync(HttpExtensions.Api + "/me")).StatusCode);
-
-        // Back in the group: a new account is created (the old one is gone, not merely disabled).
-        Slapd.Modify($"cn=team-b,{ou}", DirectoryAttributeOperation.Add, "member", $"uid={p[4]},{ou}");
-        var again = (await (await Sync(api, provider)).Json())["sync"]!;
-        Assert.Equal(1, (int)again["created"]!);
-    }
-
-    [Fact]
     public async Task Sync_DefaultDeprovisionBehavior_DisablesAndDeletesNobody()
     {
         var (ou, p) = Directory(people: 10);

@@ -96,7 +96,7 @@ public sealed class SamlEncryptionTests(SamlFixture f, BrowserFixture browser)
             var authorize = page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Authorize") });
             await Expect(authorize).ToBeVisibleAsync();
             await authorize.ClickAsync();
-            await page.WaitForURLAsync(u => !u.Contains("/sso/authorize"));
+            await Expect(page).Not.ToHaveURLAsync(new Regex("/sso/authorize"));
             var me = await page.GotoAsync(site.BaseUrl + HttpExtensions.Api + "/me");
             Assert.Equal(200, me!.Status);
             Assert.Contains("\"alice\"", await me.TextAsync());

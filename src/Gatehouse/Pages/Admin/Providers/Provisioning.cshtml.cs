@@ -13,7 +13,7 @@ namespace Gatehouse.Pages.Admin.Providers;
 /// deactivation cycles the circuit breaker holds with an Approve button, and the recent request log (bodies already
 /// redacted when logged; rows older than the retention are purged by <see cref="ScimLogPurge"/>).
 /// </summary>
-public sealed class ProvisioningModel(GatehouseDb db, ProtocolHandlers handlers, ScimCircuitBreaker breaker, IOptions<ScimOptions> options) : PageModel
+public sealed class ProvisioningModel(GatehouseDb db, ProtocolHandlers handlers, ScimCircuitBreaker breaker, ScimRequestLogQueue logQueue, IOptions<ScimOptions> options) : PageModel
 {
     public const int Shown = 100;
     public SsoStrategy Strategy { get; private set; } = null!;
@@ -29,6 +29,7 @@ public sealed class ProvisioningModel(GatehouseDb db, ProtocolHandlers handlers,
         if (s is null) return NotFound();
         Strategy = s;
         ScimBaseUrl = handlers.Endpoints(s, Request).ScimBaseUrl;
+        await logQueue.FlushAsync(ct); // this node's rows still queued for the batched writer
         Holds = await db.Set<ScimHold>().Where(h => h.SsoStrategyId == id).OrderByDescending(h => h.Id).Take(20).ToListAsync(ct);
         Logs = await db.Set<ScimRequestLog>().Where(l => l.SsoStrategyId == id).OrderByDescending(l => l.Id).Take(Shown).ToListAsync(ct);
         return Page();
