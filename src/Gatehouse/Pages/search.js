@@ -23,6 +23,8 @@
     list.hidden = found.length === 0;
   }
   input.addEventListener('input', render);
+  // Text typed before this deferred script ran (a fast typist, a restored form on Back) gets its suggestions too.
+  if (input.value) render();
   input.addEventListener('keydown', ev => {
     if (ev.key === 'ArrowDown') { const a = list.querySelector('a'); if (a) { ev.preventDefault(); a.focus(); } }
     if (ev.key === 'Escape') { list.hidden = true; }

@@ -65,6 +65,29 @@ public sealed class BrowserTests(GatehouseServer server, BrowserFixture browser)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "SSH Keys" })).ToBeVisibleAsync();
     }
 
+    [Fact]
+    public async Task SearchBox_TextTypedBeforeTheScriptLoads_StillGetsSuggestions()
+    {
+        var site = await server.CreateSiteAsync();
+        var (context, page) = await browser.NewPageAsync();
+        await using var _ = context;
+        await SignInAsync(page, site);
+        // Hold the deferred search script back until the box already has text, as on a slow link.
+        var typed = new TaskCompletionSource();
+        await page.RouteAsync("**/assets/search.js", async route =>
+        {
+            await typed.Task;
+            await route.ContinueAsync();
+        });
+        await page.GotoAsync(site.BaseUrl + "/account", new() { WaitUntil = WaitUntilState.Commit });
+
+        await page.GetByRole(AriaRole.Searchbox, new() { Name = "Search" }).FillAsync("SSH");
+        typed.SetResult();
+
+        await page.GetByRole(AriaRole.Link, new() { Name = "SSH Keys", Exact = true }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/admin/ssh-keys$"));
+    }
+
     [Theory]
     [InlineData("Groups", "/admin/groups")]
     [InlineData("API Keys", "/admin/api-keys")]
