@@ -1,31 +1,46 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Gatehouse.Persistence;
 
 /// <summary>
-/// Per-connection SQLite settings (they are not stored in the file, so every pooled connection gets them when
-/// opened). <c>synchronous=NORMAL</c> in WAL mode fsyncs at checkpoints instead of at every commit: the database
-/// cannot be corrupted, but the last commits before a power cut may be lost — the trade every WAL deployment makes,
-/// and what turned SCIM writes from fsync-bound (~70/s) into CPU-bound. <c>busy_timeout</c> lets SQLite itself wait
-/// for the writer lock with short sleeps, instead of failing at once into the provider's coarse retry loop.
-/// <c>journal_mode=WAL</c> is persistent and set once when migrating.
+/// Per-connection SQLite settings (they are not stored in the file). <c>synchronous=NORMAL</c> in WAL mode fsyncs at
+/// checkpoints instead of at every commit: the database cannot be corrupted, but the last commits before a power cut
+/// may be lost — the trade every WAL deployment makes, and what turned SCIM writes from fsync-bound (~70/s) into
+/// CPU-bound. <c>busy_timeout</c> lets SQLite itself wait for the writer lock with short sleeps, instead of failing at
+/// once into the provider's coarse retry loop. <c>journal_mode=WAL</c> is persistent and set once when migrating.
+/// EF opens a pooled connection for every query, so the pragmas run once per physical (native) connection, not per open.
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
     private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+    private static readonly ConditionalWeakTable<object, object> Configured = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (!NeedsPragmas(connection)) return;
         using var command = connection.CreateCommand();
         command.CommandText = Sql;
         command.ExecuteNonQuery();
+        MarkConfigured(connection);
     }
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (!NeedsPragmas(connection)) return;
         await using var command = connection.CreateCommand();
         command.CommandText = Sql;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        MarkConfigured(connection);
+    }
+
+    private static bool NeedsPragmas(DbConnection connection) =>
+        connection is not SqliteConnection { Handle: { } handle } || !Configured.TryGetValue(handle, out _);
+
+    private static void MarkConfigured(DbConnection connection)
+    {
+        if (connection is SqliteConnection { Handle: { } handle }) Configured.AddOrUpdate(handle, Sql);
     }
 }

@@ -64,8 +64,7 @@ public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn 
             user = await jit.TryProvisionAsync(http, s, identity, ct);
             if (user is null)
             {
-                var normalized = User.Normalize(username!);
-                var elsewhere = await db.Users.AnyAsync(u => u.UsernameNormalized == normalized, ct);
+                var elsewhere = match.NameHolder is not null;
                 return await Refuse(http, s, identity, elsewhere ? "user_not_assigned" : "unknown_user",
                     elsewhere ? $"The account {username} does not sign in with {s.Label}. Use the sign-in method your site administrator gave you."
                               : $"There is no account for {username} on this site. Ask your site administrator to add you.", null, ct);

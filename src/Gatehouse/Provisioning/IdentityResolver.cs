@@ -16,9 +16,15 @@ public abstract record ImmutableKey
 
 public enum IdentityMatchKind { None, ByKey, ByUsername, Ambiguous }
 
-/// <summary>The outcome: one user (and how it was found), none, or two different candidates.</summary>
+/// <summary>
+/// The outcome: one user (and how it was found), none, or two different candidates. <see cref="NameHolder"/> is
+/// whoever holds the username on the site (any method, any provider), so a caller about to create a user knows the
+/// name is taken without a second query.
+/// </summary>
 public sealed record IdentityMatch(IdentityMatchKind Kind, User? User, User? Other = null)
 {
+    public User? NameHolder { get; init; }
+
     public static readonly IdentityMatch None = new(IdentityMatchKind.None, null);
 }
 
@@ -50,15 +56,18 @@ public sealed class IdentityResolver(GatehouseDb db, AuditLog audit)
             _ => null,
         };
 
-        User? byName = null;
+        // Usernames are unique per site: read the holder once, and count it as a candidate only when it is this provider's.
+        User? holder = null;
         if (!string.IsNullOrWhiteSpace(username))
         {
             var normalized = User.Normalize(username);
-            byName = await db.Users.FirstOrDefaultAsync(u => u.UsernameNormalized == normalized && u.SsoStrategyId == s.Id && u.AuthenticationMethod == AuthenticationMethods.Sso, ct);
+            holder = await db.Users.FirstOrDefaultAsync(u => u.UsernameNormalized == normalized, ct);
         }
+        var byName = holder is { AuthenticationMethod: AuthenticationMethods.Sso } && holder.SsoStrategyId == s.Id ? holder : null;
 
-        return Decide(s, byKey, byName, key switch { ImmutableKey.ScimExternalId e => e.Value, ImmutableKey.SignInSubject l => l.Subject, _ => null },
+        var match = Decide(s, byKey, byName, key switch { ImmutableKey.ScimExternalId e => e.Value, ImmutableKey.SignInSubject l => l.Subject, _ => null },
             username, @interface, http);
+        return match with { NameHolder = holder };
     }
 
     /// <summary>

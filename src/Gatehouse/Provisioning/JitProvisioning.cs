@@ -48,8 +48,7 @@ public sealed class JitProvisioning(GatehouseDb db, CurrentSite site, IOptions<P
             if (match.Kind == IdentityMatchKind.Ambiguous) await db.SaveChangesAsync(ct);
             return null;
         }
-        var normalized = User.Normalize(username);
-        if (await db.Users.AnyAsync(u => u.UsernameNormalized == normalized, ct)) return null;
+        if (match.NameHolder is not null) return null;
 
         // 3. Groups: read, or detect that the IdP left them out (overage) — never read that as "no groups".
         var groups = GroupsOf(identity, out var overage);
@@ -100,7 +99,7 @@ public sealed class JitProvisioning(GatehouseDb db, CurrentSite site, IOptions<P
         {
             // The same person's first sign-in in two tabs: the other request created the account.
             db.ChangeTracker.Clear();
-            return await db.Users.FirstOrDefaultAsync(u => u.UsernameNormalized == normalized && u.SsoStrategyId == s.Id, ct);
+            return await db.Users.FirstOrDefaultAsync(u => u.UsernameNormalized == user.UsernameNormalized && u.SsoStrategyId == s.Id, ct);
         }
         return user;
     }

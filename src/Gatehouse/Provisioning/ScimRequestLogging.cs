@@ -40,6 +40,9 @@ public sealed partial class ScimRequestLogger(CurrentSite site, ScimRequestLogQu
     public static string? Redact(string? json)
     {
         if (string.IsNullOrEmpty(json)) return json;
+        // Most bodies name no secret at all: skip the parse. A key can only be secret if its text says so, unless it
+        // is spelled with \u escapes — those bodies take the full path.
+        if (!MentionsSecret(json) && !json.Contains("\\u", StringComparison.Ordinal)) return json;
         try
         {
             var node = JsonNode.Parse(json);
@@ -74,6 +77,10 @@ public sealed partial class ScimRequestLogger(CurrentSite site, ScimRequestLogQu
                 break;
         }
     }
+
+    private static bool MentionsSecret(string text) =>
+        text.Contains("password", StringComparison.OrdinalIgnoreCase) || text.Contains("secret", StringComparison.OrdinalIgnoreCase)
+        || text.Contains("token", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsSecret(string key) =>
         key.Contains("password", StringComparison.OrdinalIgnoreCase) || key.Contains("secret", StringComparison.OrdinalIgnoreCase)

@@ -107,8 +107,7 @@ public sealed class ScimUsers(
         else
         {
             // 3. A userName held by anyone else on the site (password user, another provider's user) is a conflict.
-            var normalized = User.Normalize(input.UserName);
-            if (await db.Users.AnyAsync(u => u.UsernameNormalized == normalized, ct))
+            if (match.NameHolder is not null)
                 return ScimResponse.Error(ScimError.Uniqueness("The userName is already taken on this site by a user this provider does not manage."));
             // The resolver already looked the externalId up; a profile left behind by a user who moved away is caught by the unique index.
 
@@ -262,9 +261,12 @@ public sealed class ScimUsers(
     {
         if (userIds.Count == 0) return [];
         var sid = caller.Strategy.Id;
+        // One user (GET by id, a filter match, every write) is the common case: an equality keeps EF on its cached
+        // SQL, where a list parameter is expanded into SQL again on every execution.
+        var one = userIds[0];
+        var members = userIds.Count == 1 ? db.GroupUsers.Where(m => m.UserId == one) : db.GroupUsers.Where(m => userIds.Contains(m.UserId));
         var rows = await (
-            from m in db.GroupUsers
-            where userIds.Contains(m.UserId)
+            from m in members
             join l in db.Set<ScimGroupLink>() on m.GroupId equals l.GroupId
             where l.SsoStrategyId == sid
             orderby m.GroupId

@@ -153,6 +153,26 @@ public sealed class ScimBehaviourTests(GatehouseServer server)
         Assert.DoesNotContain(p.Token, logs.ToJsonString());
     }
 
+    [Theory]
+    [InlineData("""{"userName":"a","password":"hunter2"}""")]
+    [InlineData("""{"userName":"a","PASSWORD":"hunter2"}""")]
+    [InlineData("""{"userName":"a","p\u0061ssword":"hunter2"}""")] // the key spelled with an escape
+    [InlineData("""{"Operations":[{"value":{"ScimToken":"hunter2"}}]}""")]
+    [InlineData("""not json "password": "hunter2" """)]
+    public void Redact_HidesEverySpellingOfASecretMember(string body)
+    {
+        var redacted = ScimRequestLogger.Redact(body)!;
+        Assert.DoesNotContain("hunter2", redacted);
+        Assert.Contains("[redacted]", redacted);
+    }
+
+    [Fact]
+    public void Redact_BodyWithoutSecrets_IsKeptAsSent()
+    {
+        const string body = """{ "userName": "a@example.com", "active": true }""";
+        Assert.Same(body, ScimRequestLogger.Redact(body));
+    }
+
     [Fact]
     public async Task RequestLog_Purge_DropsEntriesPastRetention()
     {
