@@ -73,7 +73,12 @@ public sealed class CompleteSsoSignIn(GatehouseDb db, SsoFlows flows, WebSignIn 
 
         // 4. A disabled account is named as such.
         if (user.Disabled)
+        {
+            if (await db.Set<Provisioning.ScimUserProfile>().AnyAsync(p => p.UserId == user.Id && p.SsoStrategyId == s.Id && p.HeldForGroups, ct))
+                return await Refuse(http, s, identity, "required_group_missing",
+                    $"Your account is not yet in a group this site requires for {s.Label}. Ask your administrator to add you to one in your identity provider.", user, ct);
             return await Refuse(http, s, identity, "user_disabled", "Your account is disabled. Ask your site administrator to enable it.", user, ct);
+        }
 
         // 5. First time: the user authorizes connecting this provider account (CONTRACT §3).
         if (link is null)

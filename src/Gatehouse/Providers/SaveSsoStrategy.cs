@@ -15,7 +15,8 @@ public sealed record SaveSsoStrategyResult(SsoStrategy? Strategy, RuleViolation?
 /// Creates or updates a provider: validate fields → plan and credential rules → save → side effects
 /// (sessions ended on disable) → audit with old → new values, secrets redacted. Used by the API and the pages.
 /// </summary>
-public sealed class SaveSsoStrategy(GatehouseDb db, SsoStrategyChanges changes, ProviderRules rules, ProviderLifecycle lifecycle, AuditLog audit, TimeProvider time)
+public sealed class SaveSsoStrategy(GatehouseDb db, SsoStrategyChanges changes, ProviderRules rules, ProviderLifecycle lifecycle,
+    Provisioning.RequiredGroupRule requiredGroups, AuditLog audit, TimeProvider time)
 {
     public async Task<SaveSsoStrategyResult> HandleAsync(long? id, ApiInput input, string actor, HttpContext http, CancellationToken ct)
     {
@@ -53,6 +54,8 @@ public sealed class SaveSsoStrategy(GatehouseDb db, SsoStrategyChanges changes, 
         s.UpdatedAt = time.GetUtcNow().UtcDateTime;
         if (creating) db.SsoStrategies.Add(s);
         var changeLog = Describe(s, creating);
+        var requiredChanged = !creating && db.Entry(s).Property(x => x.ProvisionGroupRequired) is { IsModified: true } rq
+            && !string.Equals((string?)rq.OriginalValue, (string?)rq.CurrentValue, StringComparison.Ordinal);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -67,6 +70,8 @@ public sealed class SaveSsoStrategy(GatehouseDb db, SsoStrategyChanges changes, 
         // 4. Disabling ends the sessions of the provider's users at once.
         var ended = 0;
         if (wasEnabled && !s.Enabled) ended = await lifecycle.OnDisabledAsync(s, input.Bool("disable_users") == true, ct);
+        // 5. A new provision_group_required applies to the SCIM users already there: held or released now.
+        if (requiredChanged) await requiredGroups.ApplyAsync(s, null, http, ct);
 
         audit.Add(SsoEventTypes.ProviderChange, true, creating ? "provider_created" : "provider_updated",
             $"{actor} {(creating ? "added" : "changed")} the provider \"{s.Label}\"" + (ended > 0 ? $"; {ended} session(s) ended" : ""),

@@ -21,6 +21,11 @@ public sealed class ScimUserProfile : ISiteScoped
     /// <summary>JSON object of the client-owned attributes (never userName, active, id, meta or groups).</summary>
     public string? AttributesJson { get; set; }
     public bool Deleted { get; set; }
+    /// <summary>
+    /// The account is disabled only because it is in none of the provider's <c>provision_group_required</c> groups
+    /// (see <see cref="RequiredGroupRule"/>): the IdP still sees it as active, and joining such a group enables it.
+    /// </summary>
+    public bool HeldForGroups { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
 }

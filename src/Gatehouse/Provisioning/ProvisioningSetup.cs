@@ -18,6 +18,7 @@ public static class ProvisioningSetup
         services.AddScoped<ScimGroups>();
         services.AddScoped<ScimCircuitBreaker>();
         services.AddScoped<IdentityResolver>();
+        services.AddScoped<RequiredGroupRule>();
         services.AddScoped<JitProvisioning>();
         services.AddSingleton<ScimRequestLogQueue>();
         services.AddHostedService(sp => sp.GetRequiredService<ScimRequestLogQueue>());

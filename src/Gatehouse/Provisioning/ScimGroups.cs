@@ -24,7 +24,7 @@ internal sealed record ScimGroupInput(string DisplayName, string? ExternalId, IR
 /// Member changes are diffs (RFC 7644 §3.5.2 through the engine; PUT replaces the provider's members) and
 /// idempotent, so a retried push converges (peers.md pain point 13).
 /// </summary>
-public sealed class ScimGroups(GatehouseDb db, ScimUsers users, AuditLog audit, IOptions<ScimOptions> options, TimeProvider time)
+public sealed class ScimGroups(GatehouseDb db, ScimUsers users, RequiredGroupRule requiredGroups, AuditLog audit, IOptions<ScimOptions> options, TimeProvider time)
 {
     private static readonly ScimFilterToExpression<ScimGroupRow> Columns = new ScimFilterToExpression<ScimGroupRow>()
         .Map("displayName", r => r.G.NameNormalized, ScimColumnCase.LowerInvariant)
@@ -95,7 +95,7 @@ public sealed class ScimGroups(GatehouseDb db, ScimUsers users, AuditLog audit, 
         audit.Add(SsoEventTypes.AccountChange, true, "scim_group_created", $"{s.Label} created the group {group.Name} through SCIM",
             @interface: "scim", http: http, provider: s.Provider, providerLabel: s.Label, ssoStrategyId: s.Id);
         if (!await TrySaveAsync(ct)) return ScimResponse.Error(ScimError.Uniqueness("The displayName was taken by a concurrent request."));
-        await SyncAdminsAsync(s, changed, ct);
+        await AfterMembershipChangeAsync(s, changed, http, ct);
 
         var resource = await RenderAsync(caller, new ScimGroupRow { L = link, G = group }, true, ct);
         return new ScimResponse(201, resource)
@@ -154,7 +154,8 @@ public sealed class ScimGroups(GatehouseDb db, ScimUsers users, AuditLog audit, 
             s.DeprovisionGroups ? $"{s.Label} deleted the group {row.G.Name} through SCIM" : $"{s.Label} no longer manages the group {row.G.Name}; it was kept",
             @interface: "scim", http: http, provider: s.Provider, providerLabel: s.Label, ssoStrategyId: s.Id);
         await db.SaveChangesAsync(ct);
-        if (s.DeprovisionGroups) await SyncAdminsAsync(s, members, ct);
+        // Deleted or released, the group no longer counts for this provider's rules.
+        await AfterMembershipChangeAsync(s, members, http, ct, siteAdmins: s.DeprovisionGroups);
         return ScimResponse.NoContent();
     }
 
@@ -191,7 +192,7 @@ public sealed class ScimGroups(GatehouseDb db, ScimUsers users, AuditLog audit, 
         if (!await TrySaveAsync(ct)) return ScimResponse.Error(ScimError.Uniqueness("The displayName was taken by a concurrent request."));
         // A rename can move a group in or out of provision_site_admin_groups: everyone in it is re-evaluated.
         if (renamed) changed.AddRange(await db.GroupUsers.Where(m => m.GroupId == group.Id).Select(m => m.UserId).ToListAsync(ct));
-        await SyncAdminsAsync(s, changed, ct);
+        await AfterMembershipChangeAsync(s, changed, http, ct);
         var resource = await RenderAsync(caller, row, true, ct);
         return ScimResponse.Ok(resource, (string)resource["meta"]!["version"]!);
     }
@@ -227,11 +228,17 @@ public sealed class ScimGroups(GatehouseDb db, ScimUsers users, AuditLog audit, 
         return null;
     }
 
-    private async Task SyncAdminsAsync(SsoStrategy s, List<long> userIds, CancellationToken ct)
+    /// <summary>Membership moved: provision_site_admin_groups and provision_group_required are re-evaluated for those users.</summary>
+    private async Task AfterMembershipChangeAsync(SsoStrategy s, List<long> userIds, HttpContext http, CancellationToken ct, bool siteAdmins = true)
     {
-        if (userIds.Count == 0 || ProvisioningPolicy.Names(s.ProvisionSiteAdminGroups).Count == 0) return;
-        await ProvisioningPolicy.SyncSiteAdminAsync(db, s, userIds.Distinct().ToList(), ct);
-        await db.SaveChangesAsync(ct);
+        if (userIds.Count == 0) return;
+        var distinct = userIds.Distinct().ToList();
+        if (siteAdmins && ProvisioningPolicy.Names(s.ProvisionSiteAdminGroups).Count > 0)
+        {
+            await ProvisioningPolicy.SyncSiteAdminAsync(db, s, distinct, ct);
+            await db.SaveChangesAsync(ct);
+        }
+        if (ProvisioningPolicy.HasRequired(s)) await requiredGroups.ApplyAsync(s, distinct, http, ct);
     }
 
     private async Task<JsonObject> RenderAsync(ScimCaller caller, ScimGroupRow row, bool withMembers, CancellationToken ct)

@@ -40,7 +40,8 @@ public static class ScimUserMapping
         if (u.Email is not null && (emails is null || !emails.Any(e => string.Equals((string?)e?["value"], u.Email, StringComparison.OrdinalIgnoreCase))))
             emails = [new JsonObject { ["value"] = u.Email, ["type"] = "work", ["primary"] = true }];
         if (emails is { Count: > 0 }) doc["emails"] = emails;
-        doc["active"] = !u.Disabled;
+        // A hold for provision_group_required is ours, not the IdP's: it still sees the active it set.
+        doc["active"] = !u.Disabled || p?.HeldForGroups == true;
         if (groups.Count > 0)
         {
             doc["groups"] = new JsonArray(groups.Select(g => (JsonNode)new JsonObject

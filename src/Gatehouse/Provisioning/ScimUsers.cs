@@ -21,8 +21,8 @@ public sealed class ScimUserRow
 /// calling provider — never a password user, another provider's user or another site's (the DbContext filter).
 /// </summary>
 public sealed class ScimUsers(
-    GatehouseDb db, SessionService sessions, ScimCircuitBreaker breaker, IdentityResolver resolver, AuditLog audit,
-    IOptions<ScimOptions> options, TimeProvider time)
+    GatehouseDb db, SessionService sessions, ScimCircuitBreaker breaker, IdentityResolver resolver, RequiredGroupRule requiredGroups,
+    AuditLog audit, IOptions<ScimOptions> options, TimeProvider time)
 {
     private static readonly ScimFilterToExpression<ScimUserRow> Columns = new ScimFilterToExpression<ScimUserRow>()
         .Map("userName", r => r.U.UsernameNormalized, ScimColumnCase.LowerInvariant)
@@ -32,7 +32,7 @@ public sealed class ScimUsers(
         .Map("emails.type", r => "work")
         .Map("displayName", r => r.U.Name)
         .Map("name.formatted", r => r.U.Name)
-        .Map("active", r => !r.U.Disabled)
+        .Map("active", r => !r.U.Disabled || (r.P != null && r.P.HeldForGroups))
         .Map("meta.created", r => r.U.CreatedAt)
         .Map("meta.lastModified", r => r.P != null ? r.P.UpdatedAt : r.U.CreatedAt);
 
@@ -103,6 +103,7 @@ public sealed class ScimUsers(
             var conflict = await CheckUniqueAsync(s.Id, user, input, ct);
             if (conflict is not null) return ScimResponse.Error(conflict);
             Apply(user, profile, input, now, defaultActive: true);
+            RequiredGroupRule.HoldUntilChecked(s, user, profile);
         }
         else
         {
@@ -115,13 +116,17 @@ public sealed class ScimUsers(
             user = ProvisioningPolicy.NewUser(s, input.UserName, now);
             profile = new ScimUserProfile { User = user, SsoStrategyId = s.Id, CreatedAt = now };
             Apply(user, profile, input, now, defaultActive: true);
+            RequiredGroupRule.HoldUntilChecked(s, user, profile);
             db.Users.Add(user);
             await ProvisioningPolicy.AddDefaultGroupsAsync(db, s, user, now, ct);
             db.Add(profile);
         }
-        audit.Add(SsoEventTypes.AccountChange, true, "scim_user_created", $"{s.Label} provisioned {user.Username} through SCIM",
+        audit.Add(SsoEventTypes.AccountChange, true, "scim_user_created", $"{s.Label} provisioned {user.Username} through SCIM"
+            + (profile.HeldForGroups ? "; it cannot sign in until the identity provider adds it to a required group (provision_group_required)" : ""),
             null, user.Username, "scim", http, s.Provider, s.Label, s.Id, idpUid: input.ExternalId);
         if (!await TrySaveAsync(ct)) return ScimResponse.Error(ScimError.Uniqueness("The userName or externalId was taken by a concurrent request."));
+        // A revived user may already be in (or out of) the provider's required groups.
+        if (match.User is not null && ProvisioningPolicy.HasRequired(s)) await requiredGroups.ApplyAsync(s, [user.Id], http, ct);
 
         // A new user is in no group this provider manages yet (default groups are the site's own): no groups query.
         var resource = match.User is null ? ScimUserMapping.ToResource(user, profile, [], caller.BaseUrl) : await RenderAsync(caller, user, profile, ct);
@@ -200,13 +205,18 @@ public sealed class ScimUsers(
         var deactivating = !user.Disabled && input.Active == false;
         if (deactivating && await breaker.CheckDeactivationAsync(s, user.Id, http, ct) is { } held) return held;
         var profile = row.P ?? db.Set<ScimUserProfile>().Add(new ScimUserProfile { UserId = user.Id, SsoStrategyId = s.Id, CreatedAt = now }).Entity;
+        var wasDisabled = user.Disabled;
         Apply(user, profile, input, now, defaultActive: null);
+        var activating = wasDisabled && !user.Disabled;
+        if (activating) RequiredGroupRule.HoldUntilChecked(s, user, profile);
         if (deactivating)
             audit.Add(SsoEventTypes.AccountChange, true, "scim_user_deactivated", $"{s.Label} deactivated {user.Username} through SCIM",
                 user.Id, user.Username, "scim", http, s.Provider, s.Label, s.Id);
         if (!await TrySaveAsync(ct)) return ScimResponse.Error(ScimError.Uniqueness("The userName or externalId was taken by a concurrent request."));
         // active=false ends every session at once (security catalogue §5.1).
         if (deactivating) await RevokeSessionsAsync(user.Id, "scim_deactivated", ct);
+        // Re-activated by the IdP: active only if it is also in a required group.
+        if (activating && ProvisioningPolicy.HasRequired(s)) await requiredGroups.ApplyAsync(s, [user.Id], http, ct);
         var resource = await RenderAsync(caller, user, profile, ct);
         return ScimResponse.Ok(resource, (string)resource["meta"]!["version"]!);
     }
@@ -236,7 +246,13 @@ public sealed class ScimUsers(
         user.Name = input.Name;
         user.Email = input.Email;
         if (input.Organization is not null) user.Company = input.Organization;
-        if ((input.Active ?? defaultActive) is { } active) user.Disabled = !active;
+        if ((input.Active ?? defaultActive) is { } active)
+        {
+            // The IdP's deactivation owns the account from here (no hold to lift); its activation does not lift a
+            // hold for provision_group_required — RequiredGroupRule decides that after the save.
+            if (!active) profile.HeldForGroups = false;
+            if (!profile.HeldForGroups) user.Disabled = !active;
+        }
         // externalId is the client's immutable key: absent from a PUT means "unchanged", not "erase".
         if (input.ExternalId is not null) profile.ExternalId = input.ExternalId;
         profile.AttributesJson = input.Stored.ToJsonString();

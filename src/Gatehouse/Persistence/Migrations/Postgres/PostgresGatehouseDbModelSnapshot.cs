@@ -1081,6 +1081,9 @@ namespace Gatehouse.Persistence.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
+                    b.Property<bool>("HeldForGroups")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("SiteId")
                         .HasColumnType("bigint");
 

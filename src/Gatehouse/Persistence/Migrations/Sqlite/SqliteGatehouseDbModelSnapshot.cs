@@ -1044,6 +1044,9 @@ namespace Gatehouse.Persistence.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("HeldForGroups")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("SiteId")
                         .HasColumnType("INTEGER");
 
