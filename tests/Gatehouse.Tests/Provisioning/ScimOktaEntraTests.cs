@@ -62,6 +62,106 @@ public sealed class ScimOktaEntraTests(GatehouseServer server)
         Assert.Equal("King", (string?)replaced["name"]!["familyName"]);
     }
 
+    /// <summary>
+    /// Okta's SCIM 2.0 spec test (the Runscope suite an OIN submission must pass), request for request and in order,
+    /// with Okta's headers; then its CRUD suite: assign, update a name by PUT, deactivate, reactivate, unassign.
+    /// </summary>
+    [Fact]
+    public async Task Okta_RunscopeSpecAndCrudSuites_PassInOrder()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site);
+        using var scim = p.Client();
+        scim.DefaultRequestHeaders.UserAgent.Clear();
+        scim.DefaultRequestHeaders.UserAgent.ParseAdd("Okta-SCIM-Integration/1.0");
+        scim.DefaultRequestHeaders.Accept.ParseAdd("application/scim+json");
+        scim.DefaultRequestHeaders.AcceptCharset.ParseAdd("utf-8");
+        const string json = "application/scim+json"; // sent as "application/scim+json; charset=utf-8", as Okta does
+        Task<HttpResponseMessage> Post(string path, JsonNode body) => scim.Scim(HttpMethod.Post, path, body.ToJsonString(), json);
+        const string missingId = "010101001010101011001010101011"; // Okta's: 30 digits, beyond any 64-bit id
+        const string random = "Runscope300Hfluaklab151@example.com";
+        static JsonObject User(string userName, string given, string family) => new()
+        {
+            ["schemas"] = new JsonArray("urn:ietf:params:scim:schemas:core:2.0:User"),
+            ["userName"] = userName,
+            ["name"] = new JsonObject { ["givenName"] = given, ["familyName"] = family },
+            ["emails"] = new JsonArray(new JsonObject { ["primary"] = true, ["value"] = userName, ["type"] = "work" }),
+            ["displayName"] = $"{given} {family}",
+            ["active"] = true,
+        };
+
+        // Setup: one user exists.
+        await (await Post(Base + "/Users", User("bjensen@example.com", "Barbara", "Jensen"))).AssertScim(201);
+
+        // Required: Users endpoint, one per page.
+        var list = await (await scim.GetAsync(Base + "/Users?count=1&startIndex=1")).AssertScim(200);
+        Assert.Equal("urn:ietf:params:scim:api:messages:2.0:ListResponse", (string?)list["schemas"]![0]);
+        Assert.Equal(1, (int)list["itemsPerPage"]!);
+        Assert.Equal(1, (int)list["startIndex"]!);
+        Assert.Equal(1, (int)list["totalResults"]!);
+        var first = list["Resources"]![0]!;
+        Assert.Equal("Jensen", (string?)first["name"]!["familyName"]);
+        Assert.Equal("Barbara", (string?)first["name"]!["givenName"]);
+        Assert.Equal("bjensen@example.com", (string?)first["emails"]![0]!["value"]);
+        Assert.True((bool)first["active"]!);
+        var isvId = (string)first["id"]!;
+
+        // Required: GET Users/{id}.
+        var one = await (await scim.GetAsync($"{Base}/Users/{isvId}")).AssertScim(200);
+        Assert.Equal(isvId, (string?)one["id"]);
+        Assert.Equal("bjensen@example.com", (string?)one["userName"]);
+
+        // Required: unknown username → empty list; unknown id → 404 in the SCIM error shape.
+        var none = await (await scim.GetAsync(Base + "/Users?filter=userName%20eq%20%22abcdefgh%40example.com%22")).AssertScim(200);
+        Assert.Equal(0, (int)none["totalResults"]!);
+        Assert.NotNull(none["Resources"]?.AsArray());
+        Assert.False(string.IsNullOrEmpty((string?)(await (await scim.GetAsync($"{Base}/Users/{missingId}")).AssertScimError(404))["detail"]));
+        Assert.Equal(0, (int)(await (await scim.GetAsync($"{Base}/Users?filter=userName%20eq%20%22{Uri.EscapeDataString(random)}%22")).AssertScim(200))["totalResults"]!);
+
+        // Required: create with realistic values, read it back.
+        var created = await (await Post(Base + "/Users", User(random, "Runscope300", "Hfluaklab151"))).AssertScim(201);
+        Assert.True((bool)created["active"]!);
+        Assert.Contains("urn:ietf:params:scim:schemas:core:2.0:User", created["schemas"]!.AsArray().Select(x => (string?)x));
+        Assert.Equal(random, (string?)created["userName"]);
+        Assert.Equal(random, (string?)created["emails"]![0]!["value"]);
+        var id = (string)created["id"]!;
+        var read = await (await scim.GetAsync($"{Base}/Users/{id}")).AssertScim(200);
+        Assert.Equal("Hfluaklab151", (string?)read["name"]!["familyName"]);
+
+        // Required: the same user again → 409; the username in capitals still finds it.
+        await (await Post(Base + "/Users", User(random, "Runscope300", "Hfluaklab151"))).AssertScimError(409, "uniqueness");
+        var caps = await (await scim.GetAsync($"{Base}/Users?filter=userName%20eq%20%22{Uri.EscapeDataString(random.ToUpperInvariant())}%22")).AssertScim(200);
+        Assert.Equal(1, (int)caps["totalResults"]!);
+
+        // Optional: Groups endpoint lists (none yet) with a Resources array.
+        var groups = await (await scim.GetAsync(Base + "/Groups")).AssertScim(200);
+        Assert.Equal(0, (int)groups["totalResults"]!);
+        Assert.NotNull(groups["Resources"]?.AsArray());
+
+        // Required: 404 once more, status as a string.
+        Assert.Equal("404", (string?)(await (await scim.GetAsync($"{Base}/Users/{missingId}")).AssertScimError(404))["status"]);
+
+        // CRUD suite: Okta updates a profile with PUT of the whole user (firstName changed).
+        var put = User(random, "Runscope301", "Hfluaklab151");
+        put["id"] = id;
+        var updated = await (await scim.Scim(HttpMethod.Put, $"{Base}/Users/{id}", put.ToJsonString(), json)).AssertScim(200);
+        Assert.Equal("Runscope301", (string?)updated["name"]!["givenName"]);
+        using var api = site.AdminApi();
+        Assert.Equal("Runscope301 Hfluaklab151", (string?)(await (await api.GetAsync($"{HttpExtensions.Api}/users/{id}")).Json())["name"]);
+
+        // Deactivate, reactivate (PATCH active), then unassign (deactivate again): each visible in the REST API.
+        static JsonObject Active(bool value) => Patch(Op("replace", null, new JsonObject { ["active"] = value }));
+        async Task<bool> DisabledAsync() => (bool)(await (await api.GetAsync($"{HttpExtensions.Api}/users/{id}")).Json())["disabled"]!;
+        Assert.False((bool)(await (await scim.Scim(HttpMethod.Patch, $"{Base}/Users/{id}", Active(false).ToJsonString(), json)).AssertScim(200))["active"]!);
+        Assert.True(await DisabledAsync());
+        Assert.True((bool)(await (await scim.Scim(HttpMethod.Patch, $"{Base}/Users/{id}", Active(true).ToJsonString(), json)).AssertScim(200))["active"]!);
+        Assert.False(await DisabledAsync());
+        await (await scim.Scim(HttpMethod.Patch, $"{Base}/Users/{id}", Active(false).ToJsonString(), json)).AssertScim(200);
+        Assert.True(await DisabledAsync());
+        var filtered = await (await scim.GetAsync(Base + "/Users?filter=active%20eq%20false")).AssertScim(200);
+        Assert.Equal([id], filtered["Resources"]!.AsArray().Select(r => (string)r!["id"]!).ToArray());
+    }
+
     [Fact]
     public async Task Okta_GroupPushAndMembership_AddsAndRemovesMembersAndRenames()
     {
