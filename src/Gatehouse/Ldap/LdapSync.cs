@@ -44,13 +44,13 @@ public sealed class LdapSync(
         var settings = LdapSettings.From(s, secrets, out var problem);
         if (settings is not null && !settings.HasServiceAccount) problem = "Directory sync needs a service account (ldap_username and ldap_password).";
         var ruleSet = new GroupRules(s);
-        DirectorySnapshot? snapshot = null;
-        if (problem is null)
-        {
-            (snapshot, summary.Host, problem) = await Task.Run(() => Read(settings!, ruleSet, ct), ct);
-        }
+        // The provider's own settings are the admin's to fix (422); a directory that does not answer is 503.
+        if (problem is not null)
+            return await FinishFailedAsync(s, state, summary, problem, actor, http, ct, misconfigured: true);
+        var (snapshot, host, readProblem) = await Task.Run(() => Read(settings!, ruleSet, ct), ct);
+        summary.Host = host;
         if (snapshot is null)
-            return await FinishFailedAsync(s, state, summary, problem!, actor, http, ct);
+            return await FinishFailedAsync(s, state, summary, readProblem!, actor, http, ct);
         summary.DirectoryUsers = snapshot.Users.Count;
         summary.Skipped += snapshot.Skipped.Count;
         foreach (var skip in snapshot.Skipped) summary.Note("skipped " + skip);
@@ -324,7 +324,8 @@ public sealed class LdapSync(
         return new(summary, held, null);
     }
 
-    private async Task<LdapSyncResult> FinishFailedAsync(SsoStrategy s, LdapSyncState state, LdapSyncSummary summary, string problem, string? actor, HttpContext? http, CancellationToken ct)
+    private async Task<LdapSyncResult> FinishFailedAsync(SsoStrategy s, LdapSyncState state, LdapSyncSummary summary, string problem, string? actor, HttpContext? http,
+        CancellationToken ct, bool misconfigured = false)
     {
         summary.Status = "failed";
         summary.Error = problem;
@@ -332,10 +333,12 @@ public sealed class LdapSync(
         state.LastRun = summary;
         state.Write(s);
         s.ProtocolCacheError = "Directory sync failed: " + problem;
-        Audit(s, summary, false, "directory_unavailable", actor, http);
+        Audit(s, summary, false, misconfigured ? "directory_misconfigured" : "directory_unavailable", actor, http);
         await db.SaveChangesAsync(ct);
         LdapLog.SyncFailed(logger, s.Id, problem);
-        return new(summary, null, new(503, "processing-failure/directory-unavailable", "Directory sync failed: " + problem));
+        return new(summary, null, misconfigured
+            ? new(422, "processing-failure/directory-misconfigured", "Directory sync cannot run: " + problem)
+            : new(503, "processing-failure/directory-unavailable", "Directory sync failed: " + problem));
     }
 
     private SsoEvent Audit(SsoStrategy s, LdapSyncSummary summary, bool success, string? reason, string? actor, HttpContext? http) =>

@@ -345,6 +345,25 @@ public sealed class LdapSyncTests(LdapFixture f)
     }
 
     [Fact]
+    public async Task Sync_WithoutAServiceAccount_Is422ForTheAdminToFix_NotDirectoryUnavailable()
+    {
+        var (ou, _) = Directory(people: 4);
+        var (site, api, provider) = await ArrangeAsync(ou, new()
+        {
+            // Sign-in only (no provisioning options, so no service account is required to save it), then "Sync now".
+            ["ldap_username"] = null, ["ldap_password"] = null, ["provision_users"] = false, ["deprovision_users"] = false,
+            ["provision_groups"] = false, ["deprovision_groups"] = false,
+        });
+
+        var response = await Sync(api, provider);
+
+        var error = await response.AssertError(422, "processing-failure/directory-misconfigured");
+        Assert.Contains("service account", (string?)error["error"]);
+        await using var scope = Server.SiteScope(site.Id, out var db);
+        Assert.Contains(await db.SsoEvents.ToListAsync(), e => e.EventType == "LDAP Sync" && e.Reason == "directory_misconfigured");
+    }
+
+    [Fact]
     public async Task Scheduler_DueProvider_IsSynced()
     {
         var (ou, p) = Directory(people: 4);
