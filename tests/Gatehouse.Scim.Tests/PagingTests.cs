@@ -18,6 +18,16 @@ public class PagingTests
         Assert.Equal(expectedStart - 1, page.Skip);
     }
 
+    [Theory]
+    [InlineData(1, 100, 0, 0)]      // nothing matched the filter
+    [InlineData(1, 100, 1, 1)]      // one match: the lookup every IdP does before a create
+    [InlineData(201, 100, 37, 237)] // the last page
+    [InlineData(1, 100, 100, null)] // a full page: more may follow
+    [InlineData(501, 100, 0, null)] // past the end: the total may be below the offset
+    [InlineData(1, 0, 0, null)]     // count=0 asks for the total only
+    public void TotalFromPage_OnlyWhenThePageProvesIt(int startIndex, int count, int rows, int? expected) =>
+        Assert.Equal(expected, new ScimPage(startIndex, count).TotalFromPage(rows));
+
     [Fact]
     public void Parse_QueryStrings_AreNormalized()
     {

@@ -8,6 +8,14 @@ public readonly record struct ScimPage(int StartIndex, int Count)
 {
     /// <summary>Rows to skip (the 0-based offset of <see cref="StartIndex"/>).</summary>
     public int Skip => StartIndex - 1;
+
+    /// <summary>
+    /// totalResults without a COUNT when the page itself proves it: a page shorter than asked for is the last one, so
+    /// the total is the offset plus its rows — unless it is empty past the start, where the total may be smaller than
+    /// the offset. Null means "count the rows". An IdP's lookup by filter (one match, or none) never needs the COUNT.
+    /// </summary>
+    public int? TotalFromPage(int rowsReturned) =>
+        Count > 0 && rowsReturned < Count && (rowsReturned > 0 || Skip == 0) ? Skip + rowsReturned : null;
 }
 
 /// <summary>RFC 7644 §3.4.2.4 pagination.</summary>

@@ -20,7 +20,7 @@ public sealed record OidcDiscoveryResult(OidcProviderCache? Cache, string? Error
 /// records the failure in <see cref="SsoStrategy.ProtocolCacheError"/>, which the admin sees as
 /// <c>oidc_discovery_error</c>. <see cref="SsoStrategy.ProtocolCacheRefreshAt"/> is when the next refresh is due.
 /// </summary>
-public sealed class OidcDiscovery(GatehouseDb db, OutboundHttp http, OidcKeyCache keys, IOptions<OidcOptions> options,
+public sealed class OidcDiscovery(GatehouseDb db, OutboundHttp http, IOptions<OidcOptions> options,
     TimeProvider time, ILogger<OidcDiscovery> log)
 {
     private const int MaxDocumentBytes = 256 * 1024;

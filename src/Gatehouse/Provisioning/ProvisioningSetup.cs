@@ -20,7 +20,7 @@ public static class ProvisioningSetup
         services.AddScoped<IdentityResolver>();
         services.AddScoped<RequiredGroupRule>();
         services.AddScoped<JitProvisioning>();
-        services.AddSingleton<ScimRequestLogQueue>();
+        services.AddSingleton(sp => new ScimRequestLogQueue(sp.GetRequiredService<IServiceScopeFactory>(), sp.GetRequiredService<ILogger<ScimRequestLogQueue>>()));
         services.AddHostedService(sp => sp.GetRequiredService<ScimRequestLogQueue>());
         services.AddSingleton<ScimLogPurge>();
         services.AddHostedService(sp => sp.GetRequiredService<ScimLogPurge>());

@@ -48,9 +48,9 @@ public sealed class ScimGroups(GatehouseDb db, ScimUsers users, RequiredGroupRul
 
         var query = Visible(caller.Strategy.Id);
         if (rewritten.Value is { } predicate) query = query.Where(predicate);
-        var total = await query.CountAsync(ct);
         var rows = page.Value.Count == 0 ? [] :
             await query.OrderBy(r => r.G.Id).Skip(page.Value.Skip).Take(page.Value.Count).AsNoTracking().ToListAsync(ct);
+        var total = page.Value.TotalFromPage(rows.Count) ?? await query.CountAsync(ct);
         var withMembers = !ScimQuery.Excludes(excluded, "members");
         var resources = new List<JsonNode>();
         foreach (var row in rows)

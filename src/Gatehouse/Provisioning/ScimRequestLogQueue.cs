@@ -11,14 +11,37 @@ namespace Gatehouse.Provisioning;
 /// commit only. Rows land in the database within one batch's time; <see cref="FlushAsync"/> lets the admin's reads
 /// on this node see their own requests at once, and stopping the host writes what is left.
 /// </summary>
-public sealed class ScimRequestLogQueue(IServiceScopeFactory scopes, ILogger<ScimRequestLogQueue> logger) : BackgroundService
+public sealed class ScimRequestLogQueue : BackgroundService
 {
     private const int MaxBatch = 500;
-    private readonly Channel<ScimRequestLog> pending = Channel.CreateUnbounded<ScimRequestLog>(new UnboundedChannelOptions { SingleReader = false });
+    /// <summary>
+    /// Rows waiting for the database at most: if it stalls while an IdP keeps sending, memory stays bounded and the
+    /// newest rows are dropped (counted and logged) — the SCIM operations themselves are unaffected.
+    /// </summary>
+    public const int Capacity = 50_000;
+    private readonly Channel<ScimRequestLog> pending;
+    private long dropped;
     // Rows leave the channel only under this lock, so a flush that holds it has seen every row enqueued before it.
     private readonly SemaphoreSlim writing = new(1, 1);
 
+    private readonly IServiceScopeFactory scopes;
+    private readonly ILogger<ScimRequestLogQueue> logger;
+
+    public ScimRequestLogQueue(IServiceScopeFactory scopes, ILogger<ScimRequestLogQueue> logger) : this(scopes, logger, Capacity) { }
+
+    public ScimRequestLogQueue(IServiceScopeFactory scopes, ILogger<ScimRequestLogQueue> logger, int capacity)
+    {
+        this.scopes = scopes;
+        this.logger = logger;
+        pending = Channel.CreateBounded<ScimRequestLog>(
+            new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = false },
+            _ => Interlocked.Increment(ref dropped));
+    }
+
     public void Enqueue(ScimRequestLog entry) => pending.Writer.TryWrite(entry);
+
+    /// <summary>Rows dropped because the queue was full, since the last batch reported them.</summary>
+    public long Dropped => Interlocked.Read(ref dropped);
 
     /// <summary>Writes every row enqueued so far before returning.</summary>
     public async Task FlushAsync(CancellationToken ct)
@@ -64,6 +87,7 @@ public sealed class ScimRequestLogQueue(IServiceScopeFactory scopes, ILogger<Sci
 
     private async Task WriteBatchAsync()
     {
+        if (Interlocked.Exchange(ref dropped, 0) is var lost and > 0) ScimLog.RequestLogDropped(logger, lost, Capacity);
         var batch = new List<ScimRequestLog>();
         while (batch.Count < MaxBatch && pending.Reader.TryRead(out var entry)) batch.Add(entry);
         if (batch.Count == 0) return;

@@ -128,6 +128,9 @@ public sealed class ScimLogPurge(IServiceScopeFactory scopes, IOptions<ScimOptio
 /// <summary>SCIM's log messages (event ids 7000–7099). Never a token, password or request body.</summary>
 public static partial class ScimLog
 {
+    [LoggerMessage(7010, LogLevel.Warning, "{Count} SCIM request-log rows were dropped: more than {Capacity} were waiting for the database")]
+    public static partial void RequestLogDropped(ILogger logger, long count, int capacity);
+
     [LoggerMessage(7001, LogLevel.Error, "SCIM request {Method} {Path} failed")]
     public static partial void RequestFailed(ILogger logger, string method, string path, Exception exception);
 

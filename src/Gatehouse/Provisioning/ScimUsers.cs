@@ -53,10 +53,11 @@ public sealed class ScimUsers(
 
         var query = Visible(caller.Strategy.Id);
         if (where.Value is { } predicate) query = query.Where(predicate);
-        // RFC 7644 §3.4.2: totalResults is a COUNT, never a load of the table (peers.md: Polis loads all users).
-        var total = await query.CountAsync(ct);
         var rows = page.Value.Count == 0 ? [] :
             await query.OrderBy(r => r.U.Id).Skip(page.Value.Skip).Take(page.Value.Count).AsNoTracking().ToListAsync(ct);
+        // RFC 7644 §3.4.2: totalResults is a COUNT, never a load of the table (peers.md: Polis loads all users) — and
+        // not even that when the page shows where the list ends.
+        var total = page.Value.TotalFromPage(rows.Count) ?? await query.CountAsync(ct);
         var groups = ScimQuery.Excludes(excluded, "groups") ? [] : await GroupsOfAsync(caller, rows.Select(r => r.U.Id).ToList(), ct);
         var resources = rows.Select(r => (JsonNode)ScimQuery.Project(
             ScimUserMapping.ToResource(r.U, r.P, groups.TryGetValue(r.U.Id, out var g) ? g : [], caller.BaseUrl), attributes, excluded));

@@ -151,7 +151,7 @@ public sealed class OidcAdminPageTests(OidcFixture f)
         using var strict = new OutboundHttp(Options.Create(new GatehouseOptions { Outbound = new() { AllowHttp = true, AllowPrivateNetworks = false } }));
         await using var scope = Server.SiteScope(site.Id, out var db);
         var s = await db.SsoStrategies.FirstAsync(x => x.Id == id);
-        var discovery = new OidcDiscovery(db, strict, new OidcKeyCache(), Options.Create(new OidcOptions()), TimeProvider.System, NullLogger<OidcDiscovery>.Instance);
+        var discovery = new OidcDiscovery(db, strict, Options.Create(new OidcOptions()), TimeProvider.System, NullLogger<OidcDiscovery>.Instance);
 
         var result = await discovery.GetAsync(s, force: true, CancellationToken.None);
 

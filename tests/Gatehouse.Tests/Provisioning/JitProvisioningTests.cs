@@ -175,7 +175,7 @@ public sealed class JitProvisioningTests(GatehouseServer server)
         {
             var events = await db.SsoEvents.Where(x => x.Reason == "ambiguous_identity").ToListAsync();
             Assert.Equal(2, events.Count); // the resolver's (naming both) and the refused sign-in's (shown to the user by reference)
-            Assert.Contains(events, e => e.Message.Contains("\"old.name@contoso.com\"") && e.Message.Contains("\"taken.name@contoso.com\""));
+            Assert.Contains(events, e => e.Message != null && e.Message.Contains("\"old.name@contoso.com\"") && e.Message.Contains("\"taken.name@contoso.com\""));
             Assert.Contains(events, e => e.EventType == "SSO Login" && e.Status != "success");
             Assert.Equal(2, await db.Users.CountAsync(u => u.SsoStrategyId == sid)); // no JIT duplicate
             Assert.False(await db.SsoEvents.AnyAsync(x => x.Reason == "jit_provisioned"));

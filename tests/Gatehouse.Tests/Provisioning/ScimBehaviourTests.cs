@@ -174,6 +174,23 @@ public sealed class ScimBehaviourTests(GatehouseServer server)
     }
 
     [Fact]
+    public async Task RequestLogQueue_Full_DropsAndCountsRowsInsteadOfGrowing_ThenWritesWhatItKept()
+    {
+        var site = await server.CreateSiteAsync();
+        var queue = new ScimRequestLogQueue(server.Services.GetRequiredService<IServiceScopeFactory>(),
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<ScimRequestLogQueue>.Instance, capacity: 3);
+        var marker = "/api/scim/Users?drop-test=" + Guid.NewGuid().ToString("N");
+        for (var i = 0; i < 5; i++)
+            queue.Enqueue(new ScimRequestLog { SiteId = site.Id, CreatedAt = DateTime.UtcNow, RequestPath = marker, RequestMethod = "GET", HttpResponseCode = 200 });
+
+        Assert.Equal(2, queue.Dropped);
+        await queue.FlushAsync(CancellationToken.None);
+        Assert.Equal(0, queue.Dropped); // reported (logged) with the batch
+        await using var scope = server.SiteScope(site.Id, out var db);
+        Assert.Equal(3, await db.Set<ScimRequestLog>().CountAsync(l => l.RequestPath == marker));
+    }
+
+    [Fact]
     public async Task RequestLog_Purge_DropsEntriesPastRetention()
     {
         var site = await server.CreateSiteAsync();
