@@ -29,13 +29,14 @@ public static class DatabaseSetup
         {
             var cs = config.GetConnectionString("Gatehouse")
                 ?? throw new InvalidOperationException("Gatehouse__Database__Provider=postgres needs ConnectionStrings__Gatehouse.");
-            services.AddDbContext<PostgresGatehouseDb>(o => o.UseNpgsql(cs));
+            // Options are built once (singleton), not per request: building them allocates EF's whole configuration.
+            services.AddDbContext<PostgresGatehouseDb>(o => o.UseNpgsql(cs), optionsLifetime: ServiceLifetime.Singleton);
             services.AddScoped<GatehouseDb>(sp => sp.GetRequiredService<PostgresGatehouseDb>());
         }
         else
         {
             var cs = SqliteConnectionString(config);
-            services.AddDbContext<SqliteGatehouseDb>(o => o.UseSqlite(cs).AddInterceptors(Pragmas));
+            services.AddDbContext<SqliteGatehouseDb>(o => o.UseSqlite(cs).AddInterceptors(Pragmas), optionsLifetime: ServiceLifetime.Singleton);
             services.AddScoped<GatehouseDb>(sp => sp.GetRequiredService<SqliteGatehouseDb>());
         }
         return services;
