@@ -4,6 +4,7 @@ using Gatehouse.Provisioning;
 using Microsoft.AspNetCore.Http;
 using Gatehouse.Sessions;
 using Gatehouse.Tests.Infrastructure;
+using Gatehouse.Tests.Pages;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using static Gatehouse.Tests.Provisioning.ScimTestData;
@@ -54,6 +55,10 @@ public sealed class ScimRequiredGroupTests(GatehouseServer server)
         Assert.Equal((true, true), await StateAsync(site, id));
         var active = await (await scim.GetAsync($"{Base}/Users?filter=active%20eq%20true")).AssertScim(200);
         Assert.Equal(1, (int)active["totalResults"]!); // the filter agrees with the resource
+        using var admin = await site.AdminBrowser();
+        var page = await admin.GetStringAsync($"/admin/users/{id}");
+        Assert.Contains("Waiting for a required group", page);
+        Assert.Contains("(Files-*)", page);
 
         // A group that is not required changes nothing.
         await (await scim.ScimPost(Base + "/Groups", Group("Marketing", id))).AssertScim(201);
@@ -63,6 +68,7 @@ public sealed class ScimRequiredGroupTests(GatehouseServer server)
         var files = await (await scim.ScimPost(Base + "/Groups", Group("files-readers", id))).AssertScim(201);
         Assert.False(await RestDisabledAsync(site, id));
         Assert.Equal((false, false), await StateAsync(site, id));
+        Assert.DoesNotContain("Waiting for a required group", await admin.GetStringAsync($"/admin/users/{id}"));
 
         // Signed in somewhere, then removed from the last required group: held again, the session ends.
         long sessionId;

@@ -20,6 +20,8 @@ public sealed class EditModel(GatehouseDb db, UserChanges changes, SessionServic
     public UserFields Form { get; private set; } = null!;
     public string MethodLabel { get; private set; } = "";
     public bool Locked { get; private set; }
+    /// <summary>Disabled only because the user is in none of its provider's required groups (see RequiredGroupRule).</summary>
+    public string? HeldForGroupsOf { get; private set; }
     public bool LastAdminWarning { get; private set; }
     public bool ConfirmDelete { get; private set; }
     public List<(long Id, string Name)> Groups { get; private set; } = [];
@@ -113,6 +115,11 @@ public sealed class EditModel(GatehouseDb db, UserChanges changes, SessionServic
         Form = new UserFields(values, Errors, await UserForm.MethodsAsync(db, user.AuthenticationMethod, ct), Editing: true);
         MethodLabel = AuthenticationMethodLabel.For(user.AuthenticationMethod, user.SsoStrategyId, await AuthenticationMethodLabel.ProviderLabelsAsync(db, ct));
         Locked = user.LockoutExpires is { } until && until > now;
+        HeldForGroupsOf = !user.Disabled ? null : await (
+            from p in db.Set<Provisioning.ScimUserProfile>()
+            where p.UserId == user.Id && p.HeldForGroups
+            join s in db.SsoStrategies on p.SsoStrategyId equals s.Id
+            select s.Label + " (" + s.ProvisionGroupRequired + ")").FirstOrDefaultAsync(ct);
         LastAdminWarning = await AdminGuard.CountAsync(db, ct) == 1;
         Groups = (await db.GroupUsers.Where(m => m.UserId == user.Id).OrderBy(m => m.Group.Name)
             .Select(m => new { m.GroupId, m.Group.Name }).ToListAsync(ct)).Select(g => (g.GroupId, g.Name)).ToList();
