@@ -16,6 +16,8 @@ namespace Gatehouse.Provisioning;
 /// </summary>
 public sealed class RequiredGroupRule(GatehouseDb db, AuditLog audit, SessionService sessions)
 {
+    private const int IdChunk = 500;
+
     /// <summary>
     /// An account about to become active through SCIM (created, re-created, re-activated): with required groups set
     /// it starts held, and <see cref="ApplyAsync"/> lifts the hold after the save if it is in one — so it is never
@@ -40,17 +42,26 @@ public sealed class RequiredGroupRule(GatehouseDb db, AuditLog audit, SessionSer
             .Where(p => p.SsoStrategyId == s.Id && !p.Deleted && p.User!.SsoStrategyId == s.Id);
         // Without the rule only held accounts can change; with it, every active or held account is in play.
         profiles = required ? profiles.Where(p => p.HeldForGroups || !p.User!.Disabled) : profiles.Where(p => p.HeldForGroups);
-        if (userIds is not null) profiles = profiles.Where(p => userIds.Contains(p.UserId));
-        var candidates = await profiles.ToListAsync(ct);
+        // Id lists go to the database in chunks: a renamed group of 100,000 members must not exceed SQLite's or
+        // PostgreSQL's limit on query parameters. The whole provider (userIds null) needs no list at all.
+        var candidates = new List<ScimUserProfile>();
+        if (userIds is null) candidates = await profiles.ToListAsync(ct);
+        else
+            foreach (var chunk in userIds.Distinct().Chunk(IdChunk))
+                candidates.AddRange(await profiles.Where(p => chunk.Contains(p.UserId)).ToListAsync(ct));
         if (candidates.Count == 0) return (0, 0);
 
-        var ids = candidates.Select(p => p.UserId).ToList();
-        var memberships = required
-            ? await (from m in db.GroupUsers
-                     join l in db.Set<ScimGroupLink>() on m.GroupId equals l.GroupId
-                     where l.SsoStrategyId == s.Id && ids.Contains(m.UserId)
-                     select new { m.UserId, m.Group.Name }).ToListAsync(ct)
-            : [];
+        var providerMemberships =
+            from m in db.GroupUsers
+            join l in db.Set<ScimGroupLink>() on m.GroupId equals l.GroupId
+            where l.SsoStrategyId == s.Id
+            select new { m.UserId, m.Group.Name };
+        var memberships = new List<(long UserId, string Name)>();
+        if (required && userIds is null)
+            memberships.AddRange((await providerMemberships.ToListAsync(ct)).Select(m => (m.UserId, m.Name)));
+        else if (required)
+            foreach (var chunk in candidates.Select(p => p.UserId).Chunk(IdChunk))
+                memberships.AddRange((await providerMemberships.Where(m => chunk.Contains(m.UserId)).ToListAsync(ct)).Select(m => (m.UserId, m.Name)));
         var groupsOf = memberships.ToLookup(m => m.UserId, m => m.Name);
 
         var newlyHeld = new List<long>();
