@@ -39,7 +39,24 @@ public sealed class SlapdServer : IAsyncDisposable
             throw new InvalidOperationException("/usr/bin/ldapadd is missing: install the Debian package ldap-utils to run the LDAP tests.");
         var s = new SlapdServer();
         await s.PrepareAsync();
-        await s.RunAsync();
+        // Ports come from a probe listener that is closed again, so another process of the test run (a Kestrel, a Node
+        // IdP) can take one before slapd binds it: slapd then exits, and the port answers but is not LDAP. Retry with
+        // new ports in that case.
+        for (var attempt = 1; ; attempt++)
+        {
+            s.LdapPort = FreePort();
+            do s.LdapsPort = FreePort(); while (s.LdapsPort == s.LdapPort);
+            try
+            {
+                await s.RunAsync();
+                break;
+            }
+            catch (SlapdDidNotStartException) when (attempt < 5)
+            {
+                await s.StopAsync();
+                lock (s._log) s._log.Clear();
+            }
+        }
         await s.SeedAsync();
         return s;
     }
@@ -67,8 +84,6 @@ public sealed class SlapdServer : IAsyncDisposable
         var conf = (await File.ReadAllTextAsync(FixtureFile("slapd.conf.template")))
             .Replace("@DIR@", Directory).Replace("@MODULES@", "/usr/lib/ldap").Replace("@SCHEMA@", "/etc/ldap/schema");
         await File.WriteAllTextAsync(Path.Combine(Directory, "slapd.conf"), conf);
-        LdapPort = FreePort();
-        LdapsPort = FreePort();
     }
 
     /// <summary>Starts (or restarts) slapd in the foreground with the stats log on stderr.</summary>
@@ -85,19 +100,21 @@ public sealed class SlapdServer : IAsyncDisposable
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
-        for (var i = 0; i < 100; i++)
+        // Ready when this slapd answers an LDAP bind on its port (a bare TCP connect could reach another process).
+        for (var i = 0; i < 150; i++)
         {
-            if (_process.HasExited) throw new InvalidOperationException("slapd exited at start:\n" + Log);
+            if (_process.HasExited) throw new SlapdDidNotStartException("slapd exited at start:\n" + Log);
             try
             {
-                using var tcp = new TcpClient();
-                await tcp.ConnectAsync(IPAddress.Loopback, LdapPort);
+                using var probe = Admin();
                 return;
             }
-            catch (SocketException) { await Task.Delay(100); }
+            catch (LdapException) { await Task.Delay(100); }
         }
-        throw new InvalidOperationException("slapd did not start listening within 10 s:\n" + Log);
+        throw new SlapdDidNotStartException("slapd did not answer an LDAP bind within 15 s:\n" + Log);
     }
+
+    private sealed class SlapdDidNotStartException(string message) : InvalidOperationException(message);
 
     public async Task StopAsync()
     {
