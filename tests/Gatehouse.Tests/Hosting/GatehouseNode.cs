@@ -6,30 +6,58 @@ namespace Gatehouse.Tests.Hosting;
 /// <summary>One <c>gatehouse serve</c> process on 127.0.0.1:{free port}; killed on dispose.</summary>
 public sealed class GatehouseNode : IAsyncDisposable
 {
-    private readonly ProcessRunner _process;
-    public int Port { get; }
+    private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly string _workingDirectory;
+    private ProcessRunner _process = null!;
+    public int Port { get; private set; }
     public string Name { get; }
 
-    private GatehouseNode(string name, int port, ProcessRunner process) => (Name, Port, _process) = (name, port, process);
+    private GatehouseNode(string name, IReadOnlyDictionary<string, string> environment, string workingDirectory) =>
+        (Name, _environment, _workingDirectory) = (name, environment, workingDirectory);
 
     public string Output => _process.Output;
 
     public static GatehouseNode Start(string name, IReadOnlyDictionary<string, string> environment, string workingDirectory)
     {
-        var port = GatehouseProgram.FreePort();
-        var psi = GatehouseProgram.StartInfo(environment, workingDirectory, "serve", "--urls", $"http://127.0.0.1:{port}");
-        return new GatehouseNode(name, port, new ProcessRunner(psi));
+        var node = new GatehouseNode(name, environment, workingDirectory);
+        node.Launch();
+        return node;
     }
 
-    /// <summary>Waits until <c>/healthz</c> answers 200 (migrations applied, database reachable).</summary>
+    private void Launch()
+    {
+        Port = GatehouseProgram.FreePort();
+        _process = new ProcessRunner(GatehouseProgram.StartInfo(_environment, _workingDirectory, "serve", "--urls", $"http://127.0.0.1:{Port}"));
+    }
+
+    /// <summary>
+    /// Waits until this process says it listens on its port and <c>/healthz</c> answers 200 (migrations applied,
+    /// database reachable). The port was free when picked, but another process of the test run may take it before
+    /// Kestrel binds: then the node exits and is started again on a new port (a 200 from that other process never counts).
+    /// </summary>
     public async Task WaitHealthyAsync(TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         var deadline = DateTime.UtcNow + timeout;
+        var relaunches = 0;
         while (DateTime.UtcNow < deadline)
         {
             if (_process.Process.HasExited)
+            {
+                try { await _process.DrainAsync(); } catch (TimeoutException) { }
+                if (Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase) && relaunches++ < 3)
+                {
+                    _process.Dispose();
+                    Launch();
+                    continue;
+                }
                 throw new InvalidOperationException($"{Name} exited with {_process.Process.ExitCode} before it was healthy.\n{Output}");
+            }
+            if (!Output.Contains($"Now listening on: http://127.0.0.1:{Port}", StringComparison.Ordinal))
+            {
+                await Task.Delay(200);
+                continue;
+            }
             try
             {
                 using var r = await http.GetAsync($"http://127.0.0.1:{Port}/healthz");
