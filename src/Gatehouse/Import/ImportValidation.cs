@@ -20,7 +20,7 @@ public sealed class ValidationResult
 
 /// <summary>
 /// Checks every row of a file before anything is written: the per-row rules (<see cref="RowRules"/>) and the rules
-/// across rows — a username or SSH key twice in the file, the row limit, and the last break-glass admin
+/// across rows — a username, SSH key or a provider's external_id twice in the file, the row limit, and the last break-glass admin
 /// (<see cref="AdminGuard"/>) in update mode. Streams the file; memory grows only with the usernames and keys seen.
 /// </summary>
 public static class ImportValidation
@@ -33,6 +33,7 @@ public static class ImportValidation
         var rowIssues = new List<ImportIssue>();
         var firstLine = new Dictionary<string, int>(StringComparer.Ordinal);
         var keyLine = new Dictionary<string, int>(StringComparer.Ordinal);
+        var externalIdLine = new Dictionary<(long, string), int>();
         var breakGlass = new BreakGlassTally(site);
 
         using var reader = new UserCsvReader(file);
@@ -63,6 +64,11 @@ public static class ImportValidation
                             rowIssues.Add(new ImportIssue(row.Line, ImportColumns.SshKey, $"is also given on line {keyLine[key.FingerprintSha256]} (fingerprint SHA256:{key.FingerprintSha256})"));
                             plan = null;
                         }
+                    if (plan is { ExternalId: { } externalId, SsoStrategyId: { } sid } && !externalIdLine.TryAdd((sid, externalId), row.Line))
+                    {
+                        rowIssues.Add(new ImportIssue(row.Line, ImportColumns.ExternalId, $"is also given on line {externalIdLine[(sid, externalId)]} for the same provider"));
+                        plan = null;
+                    }
                 }
             }
             // A username seen on a bad row still counts, so its duplicates are reported too.

@@ -114,6 +114,8 @@ public sealed class ImportWriter(GatehouseDb db, PasswordPolicy policy, PlanOpti
                 else unchanged++;
             }
 
+            await WriteExternalIdsAsync(bulk, batch, userIds, site.Id, now, ct);
+
             var joins = new List<GroupUser>();
             var keys = new List<PublicKey>();
             foreach (var p in batch)
@@ -140,6 +142,27 @@ public sealed class ImportWriter(GatehouseDb db, PasswordPolicy policy, PlanOpti
             if (failAfter is { } limit && done >= limit) throw new InvalidOperationException($"Injected failure after {done} rows (test).");
             written?.Invoke(done);
         }
+    }
+
+    /// <summary>
+    /// The rows' external_id values, kept where SCIM keeps a provider's key for a user (one profile per user): inserted
+    /// in bulk for new users; for an existing user its profile is re-pointed (a row may also move the user to another
+    /// provider), or inserted when it has none.
+    /// </summary>
+    private async Task WriteExternalIdsAsync(BulkInsert bulk, List<RowPlan> batch, Dictionary<RowPlan, long> userIds, long siteId, DateTime now, CancellationToken ct)
+    {
+        var profiles = new List<Provisioning.ScimUserProfile>();
+        foreach (var p in batch)
+        {
+            if (p is not { ChangesExternalId: true, ExternalId: { } externalId, SsoStrategyId: { } sid }) continue;
+            var userId = userIds[p];
+            if (!p.Creates && await db.Set<Provisioning.ScimUserProfile>().Where(x => x.UserId == userId)
+                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.SsoStrategyId, sid).SetProperty(x => x.ExternalId, externalId)
+                        .SetProperty(x => x.Deleted, false).SetProperty(x => x.UpdatedAt, now), ct) > 0)
+                continue;
+            profiles.Add(new Provisioning.ScimUserProfile { SiteId = siteId, UserId = userId, SsoStrategyId = sid, ExternalId = externalId, CreatedAt = now, UpdatedAt = now });
+        }
+        await bulk.InsertAsync(profiles, includeKey: false, ct);
     }
 
     /// <summary>Creates the batch's missing groups (few, so through EF inside the transaction) and records their ids.</summary>

@@ -21,6 +21,8 @@ public sealed class RowPlan
     public bool SiteAdmin { get; set; }
     /// <summary>Groups to join, by normalized name with the name as written (existing memberships are kept; none are removed).</summary>
     public List<(string Normalized, string Name)> Groups { get; } = [];
+    /// <summary>The provider's immutable key for the user (column external_id), when the row gives one.</summary>
+    public string? ExternalId { get; set; }
     /// <summary>Keys to add (a key the user already has is not repeated).</summary>
     public List<ParsedSshKey> Keys { get; } = [];
 
@@ -29,7 +31,10 @@ public sealed class RowPlan
 
     /// <summary>Whether the user's own row changes (memberships and keys are counted apart).</summary>
     public bool ChangesUser => Existing is { } e && (MethodChanged || Password is not null || ImportedHash is not null
-        || e.Email != Email || e.Name != Name || e.Company != Company || e.SiteAdmin != SiteAdmin);
+        || e.Email != Email || e.Name != Name || e.Company != Company || e.SiteAdmin != SiteAdmin || ChangesExternalId);
+
+    /// <summary>Whether the row sets a key the user does not hold for that provider yet.</summary>
+    public bool ChangesExternalId { get; set; }
 
     public bool IsBreakGlass => SiteAdmin && !(Existing?.Disabled ?? false)
         && ((Method == AuthenticationMethods.Password && (Password is not null || (Existing is { HasPasswordHash: true } e1 && e1.Method == AuthenticationMethods.Password)))
@@ -117,6 +122,7 @@ public sealed class RowRules(SiteSnapshot site, ImportChoices choices, PasswordP
             && !(existing is { HasImportedHash: true } && existing.Method == AuthenticationMethods.PasswordWithImportedHash))
             Error(C.ImportedPasswordHash, "is required for the password_with_imported_hash authentication method");
         if (plan.Method != AuthenticationMethods.Sso) plan.SsoStrategyId = null;
+        if (Cell(row, 10) is { } externalId) CheckExternalId(externalId, plan, Error);
 
         // 4. Groups: existing ones, or new ones when the admin chose to create them.
         if (Cell(row, 7) is { } groupNames)
@@ -149,6 +155,32 @@ public sealed class RowRules(SiteSnapshot site, ImportChoices choices, PasswordP
         }
 
         return failed ? null : plan;
+    }
+
+    /// <summary>
+    /// The identity resolver's rule (<see cref="Provisioning.IdentityResolver.Classify"/>) with the row's username as
+    /// the name candidate: a key another user already holds for the provider would match that user, not this row's, so
+    /// the row is refused naming both — never a second user with the same identity.
+    /// </summary>
+    private void CheckExternalId(string externalId, RowPlan plan, Action<string, string> error)
+    {
+        if (externalId.Length > 256) { error(C.ExternalId, "must be at most 256 characters"); return; }
+        if (externalId.Any(char.IsControl)) { error(C.ExternalId, "must not contain control characters"); return; }
+        if (plan.Method != AuthenticationMethods.Sso || plan.SsoStrategyId is not { } sid)
+        { error(C.ExternalId, "can only be given for a user who signs in with an SSO provider (authentication_method names the provider)"); return; }
+        var holder = site.ExternalIds.TryGetValue((sid, externalId), out var h) ? h : ((long UserId, string Username)?)null;
+        switch (Provisioning.IdentityResolver.Classify(holder?.UserId, plan.Existing?.Id))
+        {
+            case Provisioning.IdentityMatchKind.Ambiguous:
+                error(C.ExternalId, $"is already the immutable key of \"{holder!.Value.Username}\" (id {holder.Value.UserId}) for this provider, so it would match two users, " +
+                    $"\"{holder.Value.Username}\" and \"{plan.Username}\" (id {plan.Existing!.Id}); give each user their own key");
+                return;
+            case Provisioning.IdentityMatchKind.ByKey when plan.Existing is null:
+                error(C.ExternalId, $"is already the immutable key of \"{holder!.Value.Username}\" (id {holder.Value.UserId}) for this provider; an import does not rename users, so use that username or another key");
+                return;
+        }
+        plan.ExternalId = externalId;
+        plan.ChangesExternalId = plan.Existing is null || site.KeyOfUser.GetValueOrDefault(plan.Existing.Id) != (sid, externalId);
     }
 
     private void ResolveMethod(string value, RowPlan plan, Action<string, string> error)

@@ -26,6 +26,10 @@ public sealed class SiteSnapshot
     public required Dictionary<string, (long Id, string Name)> Groups { get; init; }
     public required List<ProviderRef> Providers { get; init; }
     public required Dictionary<string, long> KeyOwners { get; init; }
+    /// <summary>Immutable keys (SCIM externalId) held per provider: (provider id, key) → the user holding it.</summary>
+    public required Dictionary<(long StrategyId, string ExternalId), (long UserId, string Username)> ExternalIds { get; init; }
+    /// <summary>Each user's key with the provider its profile belongs to.</summary>
+    public required Dictionary<long, (long StrategyId, string? ExternalId)> KeyOfUser { get; init; }
     /// <summary>(group id, user id) of every membership.</summary>
     public required HashSet<(long GroupId, long UserId)> Memberships { get; init; }
 
@@ -50,6 +54,15 @@ public sealed class SiteSnapshot
         var memberships = new HashSet<(long, long)>();
         await foreach (var m in db.GroupUsers.AsNoTracking().Select(m => new { m.GroupId, m.UserId }).AsAsyncEnumerable().WithCancellation(ct))
             memberships.Add((m.GroupId, m.UserId));
+        var externalIds = new Dictionary<(long, string), (long, string)>();
+        var keyOfUser = new Dictionary<long, (long, string?)>();
+        // Deleted profiles (deprovision_behavior=disable) keep their key: the unique index still holds it.
+        await foreach (var p in db.Set<Provisioning.ScimUserProfile>().AsNoTracking()
+                           .Select(p => new { p.UserId, p.SsoStrategyId, p.ExternalId, p.User!.Username }).AsAsyncEnumerable().WithCancellation(ct))
+        {
+            keyOfUser[p.UserId] = (p.SsoStrategyId, p.ExternalId);
+            if (p.ExternalId is not null) externalIds[(p.SsoStrategyId, p.ExternalId)] = (p.UserId, p.Username);
+        }
         return new SiteSnapshot
         {
             PlanName = site.Plan,
@@ -59,6 +72,8 @@ public sealed class SiteSnapshot
             Providers = providers,
             KeyOwners = keys,
             Memberships = memberships,
+            ExternalIds = externalIds,
+            KeyOfUser = keyOfUser,
         };
     }
 }

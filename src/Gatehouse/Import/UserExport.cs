@@ -43,6 +43,10 @@ public static class UserExport
             var keys = (await db.PublicKeys.AsNoTracking().Where(k => ids.Contains(k.UserId)).OrderBy(k => k.Id)
                     .Select(k => new { k.UserId, k.KeyText, k.Title }).ToListAsync(ct))
                 .ToLookup(k => k.UserId, k => k.Title.Length > 0 ? $"{k.KeyText} {k.Title}" : k.KeyText);
+            // The user's key for the provider they sign in with now (a profile of an earlier provider is not theirs to carry).
+            var externalIds = (await db.Set<Provisioning.ScimUserProfile>().AsNoTracking().Where(p => ids.Contains(p.UserId) && p.ExternalId != null)
+                    .Select(p => new { p.UserId, p.SsoStrategyId, p.ExternalId }).ToListAsync(ct))
+                .ToDictionary(p => p.UserId);
             foreach (var u in users)
             {
                 var method = u.AuthenticationMethod == AuthenticationMethods.Sso && u.SsoStrategyId is { } sid && providers.TryGetValue(sid, out var label)
@@ -57,6 +61,8 @@ public static class UserExport
                 csv.WriteField(string.Join(",", groups[u.Id]));
                 csv.WriteField(u.SiteAdmin ? "true" : "false");
                 csv.WriteField(string.Join("\n", keys[u.Id]));
+                csv.WriteField(u.AuthenticationMethod == AuthenticationMethods.Sso && externalIds.TryGetValue(u.Id, out var x) && x.SsoStrategyId == u.SsoStrategyId
+                    ? x.ExternalId : "");
                 csv.NextRecord();
             }
             await FlushAsync();

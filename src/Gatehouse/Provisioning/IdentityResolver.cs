@@ -29,7 +29,7 @@ public sealed record IdentityMatch(IdentityMatchKind Kind, User? User, User? Oth
 }
 
 /// <summary>
-/// The one way SCIM, JIT, SAML/OIDC sign-in and directory sync find an existing user for an identity (peers.md pain points 16–18): the immutable
+/// The one way SCIM, JIT, SAML/OIDC sign-in, directory sync and bulk import (through <see cref="Classify"/>) find an existing user for an identity (peers.md pain points 16–18): the immutable
 /// key first, then the username — and only among the users assigned to this provider, so neither a password
 /// user nor another provider's user is ever taken over. When the key and the username point at two different
 /// users the match is refused and an <c>sso_event</c> names both, instead of silently picking one or creating a
@@ -77,7 +77,8 @@ public sealed class IdentityResolver(GatehouseDb db, AuditLog audit)
     /// </summary>
     public IdentityMatch Decide(SsoStrategy s, User? byKey, User? byName, string? keyValue, string? username, string @interface, HttpContext? http)
     {
-        if (byKey is not null && byName is not null && byKey.Id != byName.Id)
+        var kind = Classify(byKey?.Id, byName?.Id);
+        if (kind == IdentityMatchKind.Ambiguous)
         {
             // Entra renamed a user to a name another of our users holds, or two directories share a namespace.
             audit.Add(SsoEventTypes.ProviderChange, false, "ambiguous_identity",
@@ -87,8 +88,24 @@ public sealed class IdentityResolver(GatehouseDb db, AuditLog audit)
                 idpUid: keyValue);
             return new IdentityMatch(IdentityMatchKind.Ambiguous, byKey, byName);
         }
-        if (byKey is not null) return new IdentityMatch(IdentityMatchKind.ByKey, byKey);
-        if (byName is not null) return new IdentityMatch(IdentityMatchKind.ByUsername, byName);
-        return IdentityMatch.None;
+        return kind switch
+        {
+            IdentityMatchKind.ByKey => new IdentityMatch(kind, byKey),
+            IdentityMatchKind.ByUsername => new IdentityMatch(kind, byName),
+            _ => IdentityMatch.None,
+        };
     }
+
+    /// <summary>
+    /// The rule on candidate ids alone, for callers that hold their own index of keys and names (bulk import checks a
+    /// whole file against a snapshot): the key wins, the username counts when the key finds no one, and two different
+    /// users are ambiguous.
+    /// </summary>
+    public static IdentityMatchKind Classify(long? byKeyUserId, long? byNameUserId) => (byKeyUserId, byNameUserId) switch
+    {
+        ({ } k, { } n) when k != n => IdentityMatchKind.Ambiguous,
+        ({ }, _) => IdentityMatchKind.ByKey,
+        (null, { }) => IdentityMatchKind.ByUsername,
+        _ => IdentityMatchKind.None,
+    };
 }
