@@ -12,7 +12,11 @@ public sealed class ScimUserProfileConfiguration : IEntityTypeConfiguration<Scim
         b.ToTable("scim_user_profiles");
         b.HasIndex(p => p.UserId).IsUnique();
         // externalId is the client's immutable key: unique per provider (RFC 7643 §3.1 leaves it to the client; we hold it to one user).
-        b.HasIndex(p => new { p.SsoStrategyId, p.ExternalId }).IsUnique();
+        // ExternalId leads: on PostgreSQL ScimUsers.Visible matches the provider as "SsoStrategyId + 0" (see there), so an
+        // index led by SsoStrategyId could not serve an externalId lookup. (SsoStrategyId, UserId) serves the foreign key
+        // and SQLite's join, one row per probe.
+        b.HasIndex(p => new { p.ExternalId, p.SsoStrategyId }).IsUnique();
+        b.HasIndex(p => new { p.SsoStrategyId, p.UserId });
         b.Property(p => p.ExternalId).HasMaxLength(256);
         b.Property(p => p.AttributesJson).HasMaxLength(32_768);
         b.HasOne(p => p.User).WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);

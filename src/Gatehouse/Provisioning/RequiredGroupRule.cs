@@ -91,7 +91,8 @@ public sealed class RequiredGroupRule(GatehouseDb db, AuditLog audit, SessionSer
             }
         }
         await db.SaveChangesAsync(ct);
-        foreach (var id in newlyHeld) await sessions.RevokeAllForUserAsync(id, "required_group_missing", ct);
+        foreach (var chunk in newlyHeld.Chunk(IdChunk))
+            await sessions.RevokeAsync(db.Sessions.Where(x => chunk.Contains(x.UserId)), "required_group_missing", ct);
         return (newlyHeld.Count, released);
     }
 }

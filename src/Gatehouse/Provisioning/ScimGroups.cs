@@ -26,6 +26,9 @@ internal sealed record ScimGroupInput(string DisplayName, string? ExternalId, IR
 /// </summary>
 public sealed class ScimGroups(GatehouseDb db, ScimUsers users, RequiredGroupRule requiredGroups, AuditLog audit, IOptions<ScimOptions> options, TimeProvider time)
 {
+    /// <summary>Ids per query: EF sends a list as one parameter each, and SQLite and PostgreSQL cap the parameters of a statement.</summary>
+    private const int IdChunk = 500;
+
     private static readonly ScimFilterToExpression<ScimGroupRow> Columns = new ScimFilterToExpression<ScimGroupRow>()
         .Map("displayName", r => r.G.NameNormalized, ScimColumnCase.LowerInvariant)
         .Map("id", r => r.G.Id)
@@ -209,21 +212,29 @@ public sealed class ScimGroups(GatehouseDb db, ScimUsers users, RequiredGroupRul
         }
         var removeIds = remove.Select(ScimIds.Parse).OfType<long>().ToList();
         var all = addIds.Concat(removeIds).Distinct().ToList();
-        var known = await users.Visible(s.Id).Where(r => all.Contains(r.U.Id)).Select(r => r.U.Id).ToListAsync(ct);
-        var missing = addIds.Where(x => !known.Contains(x)).ToList();
-        if (missing.Count > 0) return ScimError.InvalidValue($"members: \"{missing[0]}\" is not a user of this provider.");
+        // Sets, not lists: a group push of thousands of members must not compare every id with every other.
+        var known = new HashSet<long>();
+        foreach (var chunk in all.Chunk(IdChunk))
+            known.UnionWith(await users.Visible(s.Id).Where(r => chunk.Contains(r.U.Id)).Select(r => r.U.Id).ToListAsync(ct));
+        foreach (var uid in addIds)
+            if (!known.Contains(uid)) return ScimError.InvalidValue($"members: \"{uid}\" is not a user of this provider.");
 
-        var existing = group.Id == 0 ? [] : await db.GroupUsers.Where(m => m.GroupId == group.Id && all.Contains(m.UserId)).ToListAsync(ct);
+        var existing = new Dictionary<long, GroupUser>();
+        if (group.Id != 0)
+            foreach (var chunk in all.Chunk(IdChunk))
+                foreach (var m in await db.GroupUsers.Where(m => m.GroupId == group.Id && chunk.Contains(m.UserId)).ToListAsync(ct))
+                    existing[m.UserId] = m;
         foreach (var uid in addIds.Distinct())
         {
-            if (existing.Any(m => m.UserId == uid)) continue;
+            if (existing.ContainsKey(uid)) continue;
             db.GroupUsers.Add(new GroupUser { Group = group, UserId = uid });
             changed.Add(uid);
         }
-        foreach (var m in existing.Where(m => removeIds.Contains(m.UserId) && known.Contains(m.UserId)))
+        foreach (var uid in removeIds.Distinct())
         {
+            if (!known.Contains(uid) || !existing.TryGetValue(uid, out var m)) continue;
             db.GroupUsers.Remove(m);
-            changed.Add(m.UserId);
+            changed.Add(uid);
         }
         return null;
     }

@@ -36,13 +36,27 @@ public sealed class ScimUsers(
         .Map("meta.created", r => r.U.CreatedAt)
         .Map("meta.lastModified", r => r.P != null ? r.P.UpdatedAt : r.U.CreatedAt);
 
-    public IQueryable<ScimUserRow> Visible(long strategyId) =>
-        from u in db.Users
-        where u.SsoStrategyId == strategyId && u.AuthenticationMethod == AuthenticationMethods.Sso
-        join p in db.Set<ScimUserProfile>() on new { UserId = u.Id, Sid = u.SsoStrategyId } equals new { p.UserId, Sid = (long?)p.SsoStrategyId } into ps
-        from p in ps.DefaultIfEmpty()
-        where p == null || !p.Deleted
-        select new ScimUserRow { U = u, P = p };
+    /// <summary>The provider's users, each with its SCIM profile for this provider when it has one (not DELETEd).</summary>
+    public IQueryable<ScimUserRow> Visible(long strategyId)
+    {
+        var users = db.Users.Where(u => u.SsoStrategyId == strategyId && u.AuthenticationMethod == AuthenticationMethods.Sso);
+        var profiles = db.Set<ScimUserProfile>();
+        // On PostgreSQL the provider is matched as "SsoStrategyId + 0": right after an IdP's burst of creates (statistics
+        // not refreshed yet) the planner turned the plain match into a constant filter on the profiles' SsoStrategyId
+        // index and scanned every profile of the provider once per user — a 1,100-member group took over 100 s to render.
+        // Hidden from it, each user is one probe of the unique UserId index whatever the statistics say. SQLite keeps
+        // no statistics and plans the plain form well (an externalId lookup goes straight to its index), so it keeps it.
+        var joined = db.Database.IsNpgsql()
+            ? from u in users
+              join p in profiles on new { UserId = u.Id, Sid = u.SsoStrategyId } equals new { p.UserId, Sid = (long?)(p.SsoStrategyId + 0) } into ps
+              from p in ps.DefaultIfEmpty()
+              select new ScimUserRow { U = u, P = p }
+            : from u in users
+              join p in profiles on new { UserId = u.Id, Sid = u.SsoStrategyId } equals new { p.UserId, Sid = (long?)p.SsoStrategyId } into ps
+              from p in ps.DefaultIfEmpty()
+              select new ScimUserRow { U = u, P = p };
+        return joined.Where(r => r.P == null || !r.P.Deleted);
+    }
 
     public async Task<ScimResponse> ListAsync(ScimCaller caller, string? filter, string? startIndex, string? count, string? attributes, string? excluded, CancellationToken ct)
     {

@@ -180,4 +180,44 @@ public sealed class ScimRequiredGroupTests(GatehouseServer server)
         await (await scim.ScimPatch($"{Base}/Groups/{group["id"]}", Patch(Op("replace", "displayName", JsonValue.Create("Team"))))).AssertScim(200);
         Assert.Equal((true, true), await StateAsync(site, id));
     }
+
+    // Also the regression test for the members query on PostgreSQL right after a burst of creates (see ScimUsers.Visible):
+    // under the full suite the PATCH went past the client's 100 s timeout before the fix.
+    [Fact]
+    public async Task RenamingALargeGroup_HoldsEveryMember_PastTheDatabaseParameterLimits()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site, new { provision_group_required = "Files-*" });
+        using var scim = p.Client();
+        const int members = 1_100; // more than two chunks of ids
+        long groupId;
+        await using (var scope = server.SiteScope(site.Id, out var db))
+        {
+            var now = DateTime.UtcNow;
+            var group = new Gatehouse.Accounts.Group { Name = "Files-All", NameNormalized = "files-all", CreatedAt = now };
+            db.Groups.Add(group);
+            db.Add(new ScimGroupLink { Group = group, SsoStrategyId = p.StrategyId, CreatedAt = now, UpdatedAt = now });
+            for (var i = 0; i < members; i++)
+            {
+                var user = new Gatehouse.Accounts.User
+                {
+                    Username = $"bulk{i}@example.com", UsernameNormalized = $"bulk{i}@example.com", AuthenticationMethod = "sso",
+                    SsoStrategyId = p.StrategyId, ExternallyManaged = true, CreatedAt = now,
+                };
+                db.Users.Add(user);
+                db.Add(new ScimUserProfile { User = user, SsoStrategyId = p.StrategyId, CreatedAt = now, UpdatedAt = now });
+                db.GroupUsers.Add(new Gatehouse.Accounts.GroupUser { Group = group, User = user });
+            }
+            await db.SaveChangesAsync();
+            groupId = group.Id;
+        }
+
+        await (await scim.ScimPatch($"{Base}/Groups/{groupId}", Patch(Op("replace", "displayName", JsonValue.Create("Everyone"))))).AssertScim(200);
+
+        await using (var scope = server.SiteScope(site.Id, out var db))
+        {
+            Assert.Equal(members, await db.Set<ScimUserProfile>().CountAsync(x => x.SsoStrategyId == p.StrategyId && x.HeldForGroups));
+            Assert.Equal(members, await db.Users.CountAsync(u => u.SsoStrategyId == p.StrategyId && u.Disabled));
+        }
+    }
 }

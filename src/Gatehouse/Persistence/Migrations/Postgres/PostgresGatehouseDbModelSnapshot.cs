@@ -1101,8 +1101,10 @@ namespace Gatehouse.Persistence.Migrations.Postgres
                     b.HasIndex("UserId")
                         .IsUnique();
 
-                    b.HasIndex("SsoStrategyId", "ExternalId")
+                    b.HasIndex("ExternalId", "SsoStrategyId")
                         .IsUnique();
+
+                    b.HasIndex("SsoStrategyId", "UserId");
 
                     b.ToTable("scim_user_profiles", (string)null);
                 });
