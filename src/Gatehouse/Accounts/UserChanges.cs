@@ -149,7 +149,7 @@ public static class SsoAssignment
     public static async Task<long?> ResolveLabelAsync(GatehouseDb db, string label, CancellationToken ct)
     {
         var normalized = label.Trim().ToLowerInvariant();
-        var ids = await db.SsoStrategies.Where(s => s.LabelNormalized == normalized && s.Enabled).Select(s => s.Id).Take(2).ToListAsync(ct);
+        var ids = await db.SsoStrategies.Where(s => s.LabelNormalized == normalized && s.Enabled).OrderBy(s => s.Id).Select(s => s.Id).Take(2).ToListAsync(ct);
         return ids.Count == 1 ? ids[0] : null;
     }
 }

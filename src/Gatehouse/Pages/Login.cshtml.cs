@@ -25,7 +25,7 @@ public sealed class LoginModel(CurrentSite site, PasswordSignIn signIn, WebSignI
         if (Request.Query["use_sso"] == "1")
         {
             // Straight to the provider only when the choice is unambiguous (CONTRACT §3).
-            var enabled = await db.SsoStrategies.Where(s => s.Enabled).Select(s => s.Id).Take(2).ToListAsync(ct);
+            var enabled = await db.SsoStrategies.Where(s => s.Enabled).OrderBy(s => s.Id).Select(s => s.Id).Take(2).ToListAsync(ct);
             if (enabled.Count == 1)
                 return Redirect($"/sso/{enabled[0]}/login" + (ReturnTo is null ? "" : "?return_to=" + Uri.EscapeDataString(ReturnTo)));
             Notice = enabled.Count == 0

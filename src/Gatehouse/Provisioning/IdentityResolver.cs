@@ -78,7 +78,7 @@ public sealed class IdentityResolver(GatehouseDb db, AuditLog audit)
     public IdentityMatch Decide(SsoStrategy s, User? byKey, User? byName, string? keyValue, string? username, string @interface, HttpContext? http)
     {
         var kind = Classify(byKey?.Id, byName?.Id);
-        if (kind == IdentityMatchKind.Ambiguous)
+        if (kind == IdentityMatchKind.Ambiguous && byKey is not null && byName is not null)
         {
             // Entra renamed a user to a name another of our users holds, or two directories share a namespace.
             audit.Add(SsoEventTypes.ProviderChange, false, "ambiguous_identity",

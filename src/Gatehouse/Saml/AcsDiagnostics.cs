@@ -102,7 +102,7 @@ public sealed partial class AcsDiagnostics(GatehouseDb db, AuditLog audit, ILogg
     {
         var events = await db.SsoEvents.IgnoreQueryFilters()
             .Where(e => e.EventType == SsoEventTypes.SsoLogin && e.CreatedAt < before && e.Body != null && e.Body.Contains("\"" + RawKey + "\""))
-            .Take(500).ToListAsync(ct);
+            .OrderBy(e => e.Id).Take(500).ToListAsync(ct);
         foreach (var e in events)
         {
             JsonObject? o;
