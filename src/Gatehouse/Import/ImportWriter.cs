@@ -157,7 +157,9 @@ public sealed class ImportWriter(GatehouseDb db, PasswordPolicy policy, PlanOpti
             if (p is not { ChangesExternalId: true, ExternalId: { } externalId, SsoStrategyId: { } sid }) continue;
             var userId = userIds[p];
             if (!p.Creates && await db.Set<Provisioning.ScimUserProfile>().Where(x => x.UserId == userId)
-                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.SsoStrategyId, sid).SetProperty(x => x.ExternalId, externalId)
+                    // Attributes an earlier provider's SCIM client stored are not the new provider's to see.
+                    .ExecuteUpdateAsync(u => u.SetProperty(x => x.AttributesJson, x => x.SsoStrategyId == sid ? x.AttributesJson : null)
+                        .SetProperty(x => x.SsoStrategyId, sid).SetProperty(x => x.ExternalId, externalId)
                         .SetProperty(x => x.Deleted, false).SetProperty(x => x.UpdatedAt, now), ct) > 0)
                 continue;
             profiles.Add(new Provisioning.ScimUserProfile { SiteId = siteId, UserId = userId, SsoStrategyId = sid, ExternalId = externalId, CreatedAt = now, UpdatedAt = now });

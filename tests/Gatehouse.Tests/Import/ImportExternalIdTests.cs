@@ -131,4 +131,25 @@ public sealed class ImportExternalIdTests(GatehouseServer server)
         Assert.Empty(await ScimFindAsync(scim, $"externalId eq \"{first}\""));
         Assert.Equal(name, (string)Assert.Single(await ScimFindAsync(scim, $"externalId eq \"{second}\""))!["userName"]!);
     }
+
+    [Fact]
+    public async Task MovingAUserToAnotherProvider_RepointsTheKey()
+    {
+        var (site, api, entra, entraLabel) = await ArrangeAsync();
+        using var _api = api;
+        var okta = await ScimTestData.ProviderAsync(site, label: "Okta");
+        var oktaLabel = (string)(await (await api.GetAsync($"{HttpExtensions.Api}/sso_strategies/{okta.StrategyId}")).Json())["label"]!;
+        var name = Name("mv");
+        var (entraKey, oktaKey) = (Guid.NewGuid().ToString(), "00u" + Guid.NewGuid().ToString("N")[..17]);
+        Assert.Equal("completed", (string)(await RunAsync(api, KeyedCsv(SsoRow(name, entraLabel, entraKey))))["status"]!);
+
+        var moved = await RunAsync(api, KeyedCsv(SsoRow(name, oktaLabel, oktaKey)), update: true);
+
+        Assert.True((string)moved["status"]! == "completed", moved.ToJsonString());
+        using var oktaScim = okta.Client();
+        Assert.Equal(name, (string)Assert.Single(await ScimFindAsync(oktaScim, $"externalId eq \"{oktaKey}\""))!["userName"]!);
+        using var entraScim = entra.Client();
+        Assert.Empty(await ScimFindAsync(entraScim, $"externalId eq \"{entraKey}\""));
+        Assert.Empty(await ScimFindAsync(entraScim, $"userName eq \"{name}\""));
+    }
 }
