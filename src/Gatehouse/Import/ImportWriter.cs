@@ -114,7 +114,7 @@ public sealed class ImportWriter(GatehouseDb db, PasswordPolicy policy, PlanOpti
                 else unchanged++;
             }
 
-            await WriteExternalIdsAsync(bulk, batch, userIds, site.Id, now, ct);
+            await WriteExternalIdsAsync(bulk, snapshot, batch, userIds, site.Id, now, ct);
 
             var joins = new List<GroupUser>();
             var keys = new List<PublicKey>();
@@ -149,14 +149,15 @@ public sealed class ImportWriter(GatehouseDb db, PasswordPolicy policy, PlanOpti
     /// in bulk for new users; for an existing user its profile is re-pointed (a row may also move the user to another
     /// provider), or inserted when it has none.
     /// </summary>
-    private async Task WriteExternalIdsAsync(BulkInsert bulk, List<RowPlan> batch, Dictionary<RowPlan, long> userIds, long siteId, DateTime now, CancellationToken ct)
+    private async Task WriteExternalIdsAsync(BulkInsert bulk, SiteSnapshot snapshot, List<RowPlan> batch, Dictionary<RowPlan, long> userIds, long siteId, DateTime now, CancellationToken ct)
     {
         var profiles = new List<Provisioning.ScimUserProfile>();
         foreach (var p in batch)
         {
             if (p is not { ChangesExternalId: true, ExternalId: { } externalId, SsoStrategyId: { } sid }) continue;
             var userId = userIds[p];
-            if (!p.Creates && await db.Set<Provisioning.ScimUserProfile>().Where(x => x.UserId == userId)
+            // The snapshot (read inside this transaction) says whether the user has a profile: no UPDATE that finds nothing.
+            if (snapshot.KeyOfUser.ContainsKey(userId) && await db.Set<Provisioning.ScimUserProfile>().Where(x => x.UserId == userId)
                     // Attributes an earlier provider's SCIM client stored are not the new provider's to see.
                     .ExecuteUpdateAsync(u => u.SetProperty(x => x.AttributesJson, x => x.SsoStrategyId == sid ? x.AttributesJson : null)
                         .SetProperty(x => x.SsoStrategyId, sid).SetProperty(x => x.ExternalId, externalId)
