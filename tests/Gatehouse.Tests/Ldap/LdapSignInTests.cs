@@ -223,8 +223,9 @@ public sealed class LdapSignInTests(LdapFixture f)
         // A directory that accepts the connection and then says nothing: the check must give up on its own.
         using var silent = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         silent.Start();
-        var held = new List<System.Net.Sockets.TcpClient>();
-        _ = Task.Run(async () => { try { while (true) held.Add(await silent.AcceptTcpClientAsync()); } catch (Exception) { } });
+        // Accepted on another thread while the sign-in retries: a concurrent collection, drained after the listener stops.
+        var held = new System.Collections.Concurrent.ConcurrentQueue<System.Net.Sockets.TcpClient>();
+        _ = Task.Run(async () => { try { while (true) held.Enqueue(await silent.AcceptTcpClientAsync()); } catch (Exception) { } });
         var site = await Server.CreateSiteAsync();
         using var api = site.AdminApi();
         var hanging = await f.CreateProviderAsync(api, new() { ["ldap_port"] = ((System.Net.IPEndPoint)silent.LocalEndpoint).Port });
@@ -243,7 +244,8 @@ public sealed class LdapSignInTests(LdapFixture f)
         Assert.Equal(HttpStatusCode.Created, admin.StatusCode);
         await response.AssertError(503, "processing-failure/directory-unavailable");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(12), $"took {watch.Elapsed}"); // CheckDeadline is 8 s in the fixture
-        foreach (var c in held) c.Dispose();
+        silent.Stop();
+        while (held.TryDequeue(out var c)) c.Dispose();
     }
 
     [Fact]
