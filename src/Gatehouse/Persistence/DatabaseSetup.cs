@@ -1,6 +1,7 @@
 using Gatehouse.Hosting;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gatehouse.Persistence;
 
@@ -30,16 +31,33 @@ public static class DatabaseSetup
             var cs = config.GetConnectionString("Gatehouse")
                 ?? throw new InvalidOperationException("Gatehouse__Database__Provider=postgres needs ConnectionStrings__Gatehouse.");
             // Options are built once (singleton), not per request: building them allocates EF's whole configuration.
-            services.AddDbContext<PostgresGatehouseDb>(o => o.UseNpgsql(cs), optionsLifetime: ServiceLifetime.Singleton);
-            services.AddScoped<GatehouseDb>(sp => sp.GetRequiredService<PostgresGatehouseDb>());
+            AddPooled<PostgresGatehouseDb>(services, o => o.UseNpgsql(cs));
         }
         else
         {
             var cs = SqliteConnectionString(config);
-            services.AddDbContext<SqliteGatehouseDb>(o => o.UseSqlite(cs).AddInterceptors(Pragmas), optionsLifetime: ServiceLifetime.Singleton);
-            services.AddScoped<GatehouseDb>(sp => sp.GetRequiredService<SqliteGatehouseDb>());
+            AddPooled<SqliteGatehouseDb>(services, o => o.UseSqlite(cs).AddInterceptors(Pragmas));
         }
         return services;
+    }
+
+    /// <summary>
+    /// One context per request scope, rented from a pool: building a context's internal services costs more than some
+    /// queries. The rent binds the scope's <see cref="CurrentSite"/> (the tenant filter); disposal unbinds it and hands
+    /// the context back. Only <see cref="GatehouseDb"/> is registered: a second registration handing out the same instance
+    /// would be disposed twice by the scope, and the second time could return a context another request has rented since.
+    /// </summary>
+    private static void AddPooled<T>(IServiceCollection services, Action<DbContextOptionsBuilder> configure) where T : GatehouseDb
+    {
+        services.AddPooledDbContextFactory<T>(configure);
+        // EF also registers T itself as a scoped rent of its own, bound to no site: nothing may take that path.
+        services.RemoveAll<T>();
+        services.AddScoped<GatehouseDb>(sp =>
+        {
+            var db = sp.GetRequiredService<IDbContextFactory<T>>().CreateDbContext();
+            db.BindSite(sp.GetRequiredService<Tenancy.CurrentSite>());
+            return db;
+        });
     }
 
     /// <summary>
@@ -71,11 +89,11 @@ public static class DatabaseSetup
 public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteGatehouseDb>
 {
     public SqliteGatehouseDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<SqliteGatehouseDb>().UseSqlite("Data Source=design.db").Options, new Tenancy.CurrentSite());
+        new(new DbContextOptionsBuilder<SqliteGatehouseDb>().UseSqlite("Data Source=design.db").Options);
 }
 
 public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresGatehouseDb>
 {
     public PostgresGatehouseDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<PostgresGatehouseDb>().UseNpgsql("Host=localhost;Database=design").Options, new Tenancy.CurrentSite());
+        new(new DbContextOptionsBuilder<PostgresGatehouseDb>().UseNpgsql("Host=localhost;Database=design").Options);
 }

@@ -13,9 +13,30 @@ namespace Gatehouse.Persistence;
 /// query can forget the site. Cross-site work (CLI, rate limiting) opts out with IgnoreQueryFilters.
 /// Provider-specific subclasses exist only so each provider keeps its own migrations.
 /// </summary>
-public abstract class GatehouseDb(DbContextOptions options, CurrentSite currentSite)
-    : DbContext(options), IDataProtectionKeyContext
+public abstract class GatehouseDb : DbContext, IDataProtectionKeyContext
 {
+    // Contexts are pooled (DatabaseSetup): the scope's site is bound on every rent and unbound when the context goes
+    // back to the pool, so a pooled context without a binding sees no site's rows and writes none.
+    private CurrentSite currentSite = new();
+
+    // EF pools only contexts with a single constructor taking the options.
+    protected GatehouseDb(DbContextOptions options) : base(options) { }
+
+    /// <summary>Ties a rented context to its request scope's site (see <see cref="DatabaseSetup"/>).</summary>
+    internal void BindSite(CurrentSite site) => currentSite = site;
+
+    public override void Dispose()
+    {
+        currentSite = new CurrentSite();
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        currentSite = new CurrentSite();
+        return base.DisposeAsync();
+    }
+
     /// <summary>Read by the query filters; EF parameterizes it per query.</summary>
     public long? CurrentSiteId => currentSite.Id;
 
@@ -95,8 +116,12 @@ public abstract class GatehouseDb(DbContextOptions options, CurrentSite currentS
     }
 }
 
-public sealed class SqliteGatehouseDb(DbContextOptions<SqliteGatehouseDb> options, CurrentSite currentSite)
-    : GatehouseDb(options, currentSite);
+public sealed class SqliteGatehouseDb : GatehouseDb
+{
+    public SqliteGatehouseDb(DbContextOptions<SqliteGatehouseDb> options) : base(options) { }
+}
 
-public sealed class PostgresGatehouseDb(DbContextOptions<PostgresGatehouseDb> options, CurrentSite currentSite)
-    : GatehouseDb(options, currentSite);
+public sealed class PostgresGatehouseDb : GatehouseDb
+{
+    public PostgresGatehouseDb(DbContextOptions<PostgresGatehouseDb> options) : base(options) { }
+}
