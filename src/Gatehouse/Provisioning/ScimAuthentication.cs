@@ -36,7 +36,9 @@ public sealed class ScimAuthentication(GatehouseDb db, CurrentSite site, IOption
         if (scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
             var presented = SessionTokens.Hash(credential);
-            var candidates = await db.SsoStrategies.Where(s => s.ScimAuthenticationMethod == "token" && s.ScimTokenHash != null).ToListAsync(ct);
+            // Untracked: the caller's provider is only read during a SCIM request, and a tracked copy of this wide row
+            // would be snapshotted and compared again by every SaveChanges of the request.
+            var candidates = await db.SsoStrategies.AsNoTracking().Where(s => s.ScimAuthenticationMethod == "token" && s.ScimTokenHash != null).ToListAsync(ct);
             // Every candidate is compared, so the time taken does not depend on which one (if any) matches.
             foreach (var s in candidates)
                 if (CryptographicOperations.FixedTimeEquals(presented, s.ScimTokenHash)) match = s;
@@ -52,7 +54,7 @@ public sealed class ScimAuthentication(GatehouseDb db, CurrentSite site, IOption
             if (colon <= 0) return Unauthorized();
             var user = SHA256.HashData(Encoding.UTF8.GetBytes(decoded[..colon]));
             var password = SessionTokens.Hash(decoded[(colon + 1)..]);
-            var candidates = await db.SsoStrategies.Where(s => s.ScimAuthenticationMethod == "basic" && s.ScimPasswordHash != null && s.ScimUsername != null).ToListAsync(ct);
+            var candidates = await db.SsoStrategies.AsNoTracking().Where(s => s.ScimAuthenticationMethod == "basic" && s.ScimPasswordHash != null && s.ScimUsername != null).ToListAsync(ct);
             foreach (var s in candidates)
             {
                 var userOk = CryptographicOperations.FixedTimeEquals(user, SHA256.HashData(Encoding.UTF8.GetBytes(s.ScimUsername!)));
