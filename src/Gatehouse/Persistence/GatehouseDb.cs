@@ -16,7 +16,7 @@ namespace Gatehouse.Persistence;
 public abstract class GatehouseDb : DbContext, IDataProtectionKeyContext
 {
     // Contexts are pooled (DatabaseSetup): the scope's site is bound on every rent and unbound when the context goes
-    // back to the pool, so a pooled context without a binding sees no site's rows and writes none.
+    // back to the pool, so a pooled context without a binding sees no site's rows and stamps no site on new ones.
     private CurrentSite currentSite = new();
 
     // EF pools only contexts with a single constructor taking the options.

@@ -75,8 +75,6 @@ public sealed class PooledContextTests(GatehouseServer server)
         var a = await server.CreateSiteAsync();
         await using (server.SiteScope(a.Id, out _)) { }
 
-        // The next rents take what the pool holds, the context just handed back among them; had the ended scope disposed
-        // it a second time, one of these would be unusable.
         // A scope disposes every instance it got from a registration: were the provider's own context type registered
         // too (resolving to the same instance), the context would be handed back twice, the second time possibly while
         // another request has it (seen under load: "Cannot access a disposed context"). Only GatehouseDb is registered.
@@ -85,6 +83,9 @@ public sealed class PooledContextTests(GatehouseServer server)
             Assert.Null(probe.ServiceProvider.GetService<SqliteGatehouseDb>());
             Assert.Null(probe.ServiceProvider.GetService<PostgresGatehouseDb>());
         }
+
+        // The next rents take what the pool holds, the context just handed back among them; had the ended scope disposed
+        // it a second time, one of these would be unusable.
         var scopes = new List<AsyncServiceScope>();
         try
         {
