@@ -22,6 +22,18 @@ public static class DatabaseSetup
         return $"Data Source={Path.Combine(dir, "gatehouse.db")};Pooling=True;Default Timeout=30";
     }
 
+    /// <summary>
+    /// The configured PostgreSQL connection string, with Npgsql's automatic preparation on unless it says otherwise:
+    /// a statement run twice on a connection is prepared there, so PostgreSQL stops parsing and planning the lookups
+    /// every request makes (site, SCIM credential, filtered list) each time.
+    /// </summary>
+    public static string PostgresConnectionString(string configured)
+    {
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = configured };
+        if (given.ContainsKey("Max Auto Prepare") || given.ContainsKey("MaxAutoPrepare")) return configured;
+        return new Npgsql.NpgsqlConnectionStringBuilder(configured) { MaxAutoPrepare = 64, AutoPrepareMinUsages = 2 }.ConnectionString;
+    }
+
     private static readonly SqlitePragmas Pragmas = new();
 
     public static IServiceCollection AddGatehouseDatabase(this IServiceCollection services, IConfiguration config)
@@ -31,7 +43,7 @@ public static class DatabaseSetup
             var cs = config.GetConnectionString("Gatehouse")
                 ?? throw new InvalidOperationException("Gatehouse__Database__Provider=postgres needs ConnectionStrings__Gatehouse.");
             // Options are built once (singleton), not per request: building them allocates EF's whole configuration.
-            AddPooled<PostgresGatehouseDb>(services, o => o.UseNpgsql(cs));
+            AddPooled<PostgresGatehouseDb>(services, o => o.UseNpgsql(PostgresConnectionString(cs)));
         }
         else
         {
