@@ -17,6 +17,10 @@ public sealed class ScimUserProfileConfiguration : IEntityTypeConfiguration<Scim
         // and SQLite's join, one row per probe.
         b.HasIndex(p => new { p.ExternalId, p.SsoStrategyId }).IsUnique();
         b.HasIndex(p => new { p.SsoStrategyId, p.UserId });
+        // The profiles a provider DELETEd (deprovision_behavior=disable), subtracted from the unfiltered list's count.
+        // Partial: only those rows are in it, so a create or an update of a live user does not write to it.
+        // The filter reads the same in SQLite and PostgreSQL.
+        b.HasIndex(p => new { p.SsoStrategyId, p.UserId }, "IX_scim_user_profiles_Deleted").HasFilter("\"Deleted\"");
         b.Property(p => p.ExternalId).HasMaxLength(256);
         b.Property(p => p.AttributesJson).HasMaxLength(32_768);
         b.HasOne(p => p.User).WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);

@@ -39,7 +39,13 @@ public sealed class ScimUsers(
     /// <summary>The provider's users, each with its SCIM profile for this provider when it has one (not DELETEd).</summary>
     public IQueryable<ScimUserRow> Visible(long strategyId)
     {
-        var users = db.Users.Where(u => u.SsoStrategyId == strategyId && u.AuthenticationMethod == AuthenticationMethods.Sso);
+        // SQLite keeps no statistics and prefers the index matching the most equality columns: compared plainly, the method
+        // would make (SiteId, SsoStrategyId, AuthenticationMethod) — there for the unfiltered count — beat (SiteId,
+        // lower(Email)) for an emails filter and walk the provider's users (61 ms at 100,000 users instead of 2.5).
+        // Compared as an expression, the method is no index column and the filter's own index wins as before.
+        var users = db.Database.IsNpgsql()
+            ? db.Users.Where(u => u.SsoStrategyId == strategyId && u.AuthenticationMethod == AuthenticationMethods.Sso)
+            : db.Users.Where(u => u.SsoStrategyId == strategyId && u.AuthenticationMethod + "" == AuthenticationMethods.Sso);
         var profiles = db.Set<ScimUserProfile>();
         // On PostgreSQL the provider is matched as "SsoStrategyId + 0": right after an IdP's burst of creates (statistics
         // not refreshed yet) the planner turned the plain match into a constant filter on the profiles' SsoStrategyId
@@ -71,11 +77,29 @@ public sealed class ScimUsers(
             await query.OrderBy(r => r.U.Id).Skip(page.Value.Skip).Take(page.Value.Count).AsNoTracking().ToListAsync(ct);
         // RFC 7644 §3.4.2: totalResults is a COUNT, never a load of the table (peers.md: Polis loads all users) — and
         // not even that when the page shows where the list ends.
-        var total = page.Value.TotalFromPage(rows.Count) ?? await query.CountAsync(ct);
+        var total = page.Value.TotalFromPage(rows.Count) ?? (where.Value is null ? await CountAllAsync(caller.Strategy.Id, ct) : await query.CountAsync(ct));
         var groups = ScimQuery.Excludes(excluded, "groups") ? [] : await GroupsOfAsync(caller, rows.Select(r => r.U.Id).ToList(), ct);
         var resources = rows.Select(r => (JsonNode)ScimQuery.Project(
             ScimUserMapping.ToResource(r.U, r.P, groups.TryGetValue(r.U.Id, out var g) ? g : [], caller.BaseUrl), attributes, excluded));
         return ScimResponse.Ok(ScimListResponse.Create(resources, total, page.Value));
+    }
+
+    /// <summary>
+    /// The unfiltered list's totalResults without probing every user's profile: the provider's SSO users (an index-only
+    /// count on <c>(SiteId, SsoStrategyId, AuthenticationMethod)</c>) less those whose profile this provider DELETEd
+    /// (through <c>(SsoStrategyId, Deleted, UserId)</c>). A user has at most one profile, so none is subtracted twice;
+    /// the result is <see cref="Visible"/>'s count.
+    /// </summary>
+    private async Task<int> CountAllAsync(long strategyId, CancellationToken ct)
+    {
+        var users = await db.Users.CountAsync(u => u.SsoStrategyId == strategyId && u.AuthenticationMethod == AuthenticationMethods.Sso, ct);
+        var deleted = await (
+            from p in db.Set<ScimUserProfile>()
+            where p.SsoStrategyId == strategyId && p.Deleted
+            join u in db.Users on p.UserId equals u.Id
+            where u.SsoStrategyId == strategyId && u.AuthenticationMethod == AuthenticationMethods.Sso
+            select p.Id).CountAsync(ct);
+        return users - deleted;
     }
 
     public async Task<ScimResponse> GetAsync(ScimCaller caller, string id, string? attributes, string? excluded, CancellationToken ct)

@@ -30,6 +30,43 @@ public sealed class ScimBehaviourTests(GatehouseServer server)
     }
 
     [Fact]
+    public async Task UnfilteredList_TotalResults_IsThisProvidersVisibleUsers_AsTheFilteredCountHasIt()
+    {
+        var site = await server.CreateSiteAsync();
+        var p = await ProviderAsync(site, new { deprovision_behavior = "disable" });
+        var other = await ProviderAsync(site, label: "Entra");
+        using var scim = p.Client();
+        using var otherScim = other.Client();
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++) ids.Add(await CreateUserAsync(scim, $"count{i}@example.com"));
+        await CreateUserAsync(otherScim, "count-elsewhere@example.com");
+
+        // One DELETEd (kept disabled, hidden from SCIM), one deactivated (still listed), one whose row says password while
+        // still naming the provider (the admin path clears the provider; the count must not rely on it).
+        Assert.Equal(204, (int)(await scim.DeleteAsync($"{Base}/Users/{ids[0]}")).StatusCode);
+        await (await scim.ScimPatch($"{Base}/Users/{ids[1]}", Patch(Op("replace", null, new JsonObject { ["active"] = false })))).AssertScim(200);
+        await using (var scope = server.SiteScope(site.Id, out var db))
+        {
+            var user = await db.Users.SingleAsync(u => u.Id == long.Parse(ids[2]));
+            user.AuthenticationMethod = Gatehouse.Accounts.AuthenticationMethods.Password;
+            await db.SaveChangesAsync();
+        }
+
+        // count=1 leaves the end of the list unknown, so totalResults comes from the count, unfiltered and filtered.
+        var unfiltered = await (await scim.GetAsync($"{Base}/Users?startIndex=1&count=1")).AssertScim(200);
+        Assert.Equal(3, (int)unfiltered["totalResults"]!);
+        Assert.Single(unfiltered["Resources"]!.AsArray());
+        var filtered = await (await scim.GetAsync($"{Base}/Users?startIndex=1&count=1&filter=userName%20sw%20%22count%22")).AssertScim(200);
+        Assert.Equal(3, (int)filtered["totalResults"]!);
+        Assert.Equal(3, (int)(await (await scim.GetAsync($"{Base}/Users?count=0")).AssertScim(200))["totalResults"]!);
+
+        // Re-created by the IdP, the DELETEd user counts again.
+        await (await scim.ScimPost(Base + "/Users", OktaUser("count0@example.com"))).AssertScim(201);
+        Assert.Equal(4, (int)(await (await scim.GetAsync($"{Base}/Users?startIndex=1&count=1")).AssertScim(200))["totalResults"]!);
+        Assert.Equal(1, (int)(await (await otherScim.GetAsync($"{Base}/Users?startIndex=1&count=0")).AssertScim(200))["totalResults"]!);
+    }
+
+    [Fact]
     public async Task Delete_DeleteBehaviour_RemovesTheUser()
     {
         var site = await server.CreateSiteAsync();

@@ -12,7 +12,9 @@ public sealed class UserConfiguration : IEntityTypeConfiguration<User>
         b.Property(u => u.Username).HasMaxLength(128);
         b.Property(u => u.UsernameNormalized).HasMaxLength(128);
         b.HasIndex(u => new { u.SiteId, u.UsernameNormalized }).IsUnique();
-        b.HasIndex(u => new { u.SiteId, u.SsoStrategyId });
+        // A provider's users; with the method in it, counting a provider's SSO users (SCIM's unfiltered totalResults)
+        // reads the index alone.
+        b.HasIndex(u => new { u.SiteId, u.SsoStrategyId, u.AuthenticationMethod });
         b.Property(u => u.Name).HasMaxLength(256);
         b.Property(u => u.Email).HasMaxLength(256);
         b.Property(u => u.Company).HasMaxLength(256);

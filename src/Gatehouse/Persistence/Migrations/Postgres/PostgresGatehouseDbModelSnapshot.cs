@@ -316,10 +316,10 @@ namespace Gatehouse.Persistence.Migrations.Postgres
 
                     b.HasIndex("SsoStrategyId");
 
-                    b.HasIndex("SiteId", "SsoStrategyId");
-
                     b.HasIndex("SiteId", "UsernameNormalized")
                         .IsUnique();
+
+                    b.HasIndex("SiteId", "SsoStrategyId", "AuthenticationMethod");
 
                     b.ToTable("users", (string)null);
                 });
@@ -1105,6 +1105,9 @@ namespace Gatehouse.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.HasIndex("SsoStrategyId", "UserId");
+
+                    b.HasIndex(new[] { "SsoStrategyId", "UserId" }, "IX_scim_user_profiles_Deleted")
+                        .HasFilter("\"Deleted\"");
 
                     b.ToTable("scim_user_profiles", (string)null);
                 });
