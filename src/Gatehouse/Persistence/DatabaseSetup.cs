@@ -49,6 +49,7 @@ public static class DatabaseSetup
         {
             var cs = SqliteConnectionString(config);
             AddPooled<SqliteGatehouseDb>(services, o => o.UseSqlite(cs).AddInterceptors(Pragmas));
+            services.AddHostedService(sp => new SqliteCheckpointer(cs, sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
         }
         return services;
     }

@@ -119,6 +119,29 @@ public abstract class GatehouseDb : DbContext, IDataProtectionKeyContext
 public sealed class SqliteGatehouseDb : GatehouseDb
 {
     public SqliteGatehouseDb(DbContextOptions<SqliteGatehouseDb> options) : base(options) { }
+
+    /// <summary>
+    /// SaveChanges queues for SQLite's writer lock in <see cref="SqliteWriteGate"/>. Not inside an explicit transaction:
+    /// that one may already hold SQLite's lock, and a SaveChanges holding the gate would wait for it while it waits for the
+    /// gate — it meets the others at SQLite's lock, as before.
+    /// </summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (Database.CurrentTransaction is not null) return base.SaveChanges(acceptAllChangesOnSuccess);
+        var gate = SqliteWriteGate.For(Database.GetConnectionString()!);
+        gate.Wait();
+        try { return base.SaveChanges(acceptAllChangesOnSuccess); }
+        finally { gate.Release(); }
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (Database.CurrentTransaction is not null) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var gate = SqliteWriteGate.For(Database.GetConnectionString()!);
+        await gate.WaitAsync(cancellationToken);
+        try { return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken); }
+        finally { gate.Release(); }
+    }
 }
 
 public sealed class PostgresGatehouseDb : GatehouseDb

@@ -10,19 +10,25 @@ namespace Gatehouse.Persistence;
 /// checkpoints instead of at every commit: the database cannot be corrupted, but the last commits before a power cut
 /// may be lost — the trade every WAL deployment makes, and what turned SCIM writes from fsync-bound (~70/s) into
 /// CPU-bound. <c>busy_timeout</c> lets SQLite itself wait for the writer lock with short sleeps, instead of failing at
-/// once into the provider's coarse retry loop. <c>journal_mode=WAL</c> is persistent and set once when migrating.
+/// once into the provider's coarse retry loop. <c>journal_size_limit</c> gives the WAL file back down to 64 MB when the log
+/// starts over after a burst. <c>wal_autocheckpoint=0</c> where <see cref="SqliteCheckpointer"/> checkpoints instead.
+/// <c>journal_mode=WAL</c> is persistent and set once when migrating.
 /// EF opens a pooled connection for every query, so the pragmas run once per physical (native) connection, not per open.
 /// </summary>
 public sealed class SqlitePragmas : DbConnectionInterceptor
 {
-    private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
+    private const string Sql = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA journal_size_limit=67108864;";
+    private const string WithBackgroundCheckpoints = Sql + " PRAGMA wal_autocheckpoint=0;";
+
+    private static string For(DbConnection connection) =>
+        SqliteCheckpointer.Serves(connection.ConnectionString) ? WithBackgroundCheckpoints : Sql;
     private static readonly ConditionalWeakTable<object, object> Configured = new();
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
         if (!NeedsPragmas(connection)) return;
         using var command = connection.CreateCommand();
-        command.CommandText = Sql;
+        command.CommandText = For(connection);
         command.ExecuteNonQuery();
         MarkConfigured(connection);
     }
@@ -31,7 +37,7 @@ public sealed class SqlitePragmas : DbConnectionInterceptor
     {
         if (!NeedsPragmas(connection)) return;
         await using var command = connection.CreateCommand();
-        command.CommandText = Sql;
+        command.CommandText = For(connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
         MarkConfigured(connection);
     }
