@@ -48,7 +48,10 @@ public static class DatabaseSetup
         else
         {
             var cs = SqliteConnectionString(config);
-            AddPooled<SqliteGatehouseDb>(services, o => o.UseSqlite(cs).AddInterceptors(Pragmas));
+            // EF rebuilds SQLite tables outside a transaction (PRAGMA foreign_keys) and warns about it on every fresh
+            // database — the first thing a new user's `sites create` printed. Nothing to act on: kept at Debug.
+            AddPooled<SqliteGatehouseDb>(services, o => o.UseSqlite(cs).AddInterceptors(Pragmas)
+                .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
             services.AddHostedService(sp => new SqliteCheckpointer(cs, sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
         }
         return services;

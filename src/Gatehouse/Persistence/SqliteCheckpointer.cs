@@ -38,9 +38,10 @@ public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCh
                 {
                     await CheckpointOnceAsync(connection, stoppingToken);
                 }
-                catch (SqliteException e)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    logger.LogWarning(e, "SQLite checkpoint failed (SQLite error {SqliteErrorCode}); retrying in {Interval}", e.SqliteErrorCode, Interval);
+                    // Never fatal: a failed tick leaves the log longer until the next one (an exception here would stop the host).
+                    logger.LogWarning(e, "SQLite checkpoint failed; retrying in {Interval}", Interval);
                 }
             }
         }
@@ -59,10 +60,10 @@ public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCh
         if (connection.State != System.Data.ConnectionState.Open)
         {
             await connection.OpenAsync(ct);
-            // A restart waits this long for the readers of old frames (and another process's writer), then gives up until
-            // the next tick; the in-process writers are held back meanwhile, so it stays short.
+            // A restart waits this long for the readers of old frames and for a writer in an explicit transaction (an import
+            // chunk), then gives up until the next tick: the in-process writers queue behind it meanwhile, so it stays short.
             await using var setup = connection.CreateCommand();
-            setup.CommandText = "PRAGMA busy_timeout=2000;";
+            setup.CommandText = "PRAGMA busy_timeout=200;";
             await setup.ExecuteNonQueryAsync(ct);
         }
         if (await CheckpointAsync(connection, "PASSIVE", ct) < RestartFrames) return;

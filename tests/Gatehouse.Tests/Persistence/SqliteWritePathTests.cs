@@ -88,6 +88,36 @@ public sealed class SqliteWritePathTests(GatehouseServer server)
     }
 
     [Fact]
+    public async Task ARestartThatCannotHaveItsTurn_GivesUpQuickly_AndLetsTheQueuedWritersOn()
+    {
+        var dir = Directory.CreateTempSubdirectory("gh-sqlite-");
+        try
+        {
+            var cs = $"Data Source={Path.Combine(dir.FullName, "busy.db")};Pooling=False";
+            await using var writer = new SqliteConnection(cs);
+            await writer.OpenAsync();
+            await ExecAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE t (v BLOB);");
+            await WritePagesAsync(writer, 1_200);
+
+            // Another writer holds SQLite's lock in a long transaction (an import chunk, another process).
+            await using var holder = new SqliteConnection(cs);
+            await holder.OpenAsync();
+            await using var tx = holder.BeginTransaction();
+            await ExecAsync(holder, "INSERT INTO t (v) VALUES (x'01')");
+
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await using (var checkpointer = new SqliteConnection(cs))
+                await SqliteCheckpointer.CheckpointOnceAsync(checkpointer, CancellationToken.None);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"the restart held the writer queue for {clock.Elapsed}");
+            Assert.Equal(1, SqliteWriteGate.For(cs).CurrentCount);
+        }
+        finally
+        {
+            dir.Delete(true);
+        }
+    }
+
+    [Fact]
     public async Task ASaveChangesInsideATransaction_DoesNotQueueBehindAWriterWaitingForThatTransaction()
     {
         if (TestDatabase.IsPostgres) return; // the queue is SQLite's; the SQLite pass runs this
