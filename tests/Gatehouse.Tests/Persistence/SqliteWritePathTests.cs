@@ -61,12 +61,7 @@ public sealed class SqliteWritePathTests(GatehouseServer server)
         {
             var path = Path.Combine(dir.FullName, "wal.db");
             var cs = $"Data Source={path};Pooling=False";
-            await using var writer = new SqliteConnection(cs);
-            await writer.OpenAsync();
-            // journal_size_limit=0: a log that starts over is cut back to what its first commit needs, so its file size
-            // tells whether it started over (SQLite otherwise overwrites the old file in place).
-            await ExecAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=0; CREATE TABLE t (v BLOB);");
-            await WritePagesAsync(writer, 1_200);
+            await using var writer = await OpenWithLongLogAsync(cs);
             var long_ = await WalBytesAfterOneMoreCommitAsync(writer, path);
             Assert.True(long_ > SqliteCheckpointer.RestartFrames * 4096L, $"the log file held {long_} bytes");
 
@@ -94,10 +89,7 @@ public sealed class SqliteWritePathTests(GatehouseServer server)
         try
         {
             var cs = $"Data Source={Path.Combine(dir.FullName, "busy.db")};Pooling=False";
-            await using var writer = new SqliteConnection(cs);
-            await writer.OpenAsync();
-            await ExecAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; CREATE TABLE t (v BLOB);");
-            await WritePagesAsync(writer, 1_200);
+            await using var writer = await OpenWithLongLogAsync(cs);
 
             // Another writer holds SQLite's lock in a long transaction (an import chunk, another process).
             await using var holder = new SqliteConnection(cs);
@@ -187,6 +179,20 @@ public sealed class SqliteWritePathTests(GatehouseServer server)
         await using var command = c.CreateCommand();
         command.CommandText = sql;
         return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>
+    /// A new WAL database with no automatic checkpoint and 1,200 committed pages in its log. journal_size_limit=0: a log
+    /// that starts over is cut back to what its first commit needs, so the file's size tells whether it started over
+    /// (SQLite otherwise overwrites the old file in place).
+    /// </summary>
+    private static async Task<SqliteConnection> OpenWithLongLogAsync(string cs)
+    {
+        var writer = new SqliteConnection(cs);
+        await writer.OpenAsync();
+        await ExecAsync(writer, "PRAGMA journal_mode=WAL; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=0; CREATE TABLE t (v BLOB);");
+        await WritePagesAsync(writer, 1_200);
+        return writer;
     }
 
     /// <summary>About one page per row: 3,000-byte blobs in 4,096-byte pages.</summary>
