@@ -50,7 +50,7 @@ public static class DatabaseSetup
             var cs = SqliteConnectionString(config);
             // EF rebuilds SQLite tables outside a transaction (PRAGMA foreign_keys) and warns about it on every fresh
             // database — the first thing a new user's `sites create` printed. Nothing to act on: kept at Debug.
-            AddPooled<SqliteGatehouseDb>(services, o => o.UseSqlite(cs).AddInterceptors(Pragmas)
+            AddPooled<SqliteGatehouseDb>(services, o => o.UseSqlite(cs).AddInterceptors(Pragmas, SqliteWriteTurn.Instance)
                 .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
             services.AddHostedService(sp => new SqliteCheckpointer(cs, sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
         }

@@ -121,26 +121,40 @@ public sealed class SqliteGatehouseDb : GatehouseDb
     public SqliteGatehouseDb(DbContextOptions<SqliteGatehouseDb> options) : base(options) { }
 
     /// <summary>
-    /// SaveChanges queues for SQLite's writer lock in <see cref="SqliteWriteGate"/>. Not inside an explicit transaction:
-    /// that one may already hold SQLite's lock, and a SaveChanges holding the gate would wait for it while it waits for the
-    /// gate — it meets the others at SQLite's lock, as before.
+    /// SaveChanges queues for SQLite's writer lock in <see cref="SqliteWriteGate"/>; <see cref="SqliteWriteTurn"/> takes
+    /// the turn at its first statement. Not inside an explicit transaction: that one may already hold SQLite's lock, and a
+    /// SaveChanges holding the turn would wait for it while it waits for the turn — it meets the others at SQLite's lock.
     /// </summary>
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         if (Database.CurrentTransaction is not null) return base.SaveChanges(acceptAllChangesOnSuccess);
-        var gate = SqliteWriteGate.For(Database.GetConnectionString()!);
-        gate.Wait();
+        WriteTurnWanted = SqliteWriteGate.For(Database.GetConnectionString()!);
         try { return base.SaveChanges(acceptAllChangesOnSuccess); }
-        finally { gate.Release(); }
+        finally { GiveWriteTurn(); }
     }
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         if (Database.CurrentTransaction is not null) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-        var gate = SqliteWriteGate.For(Database.GetConnectionString()!);
-        await gate.WaitAsync(cancellationToken);
+        WriteTurnWanted = SqliteWriteGate.For(Database.GetConnectionString()!);
         try { return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken); }
-        finally { gate.Release(); }
+        finally { GiveWriteTurn(); }
+    }
+
+    /// <summary>The queue of the SaveChanges running now (outside an explicit transaction); null otherwise.</summary>
+    internal SemaphoreSlim? WriteTurnWanted { get; private set; }
+
+    internal bool WriteTurnHeld { get; set; }
+
+    /// <summary>Hands the turn on (at COMMIT, ROLLBACK or the end of SaveChanges, whichever comes first).</summary>
+    internal void GiveWriteTurn()
+    {
+        if (WriteTurnHeld)
+        {
+            WriteTurnHeld = false;
+            WriteTurnWanted!.Release();
+        }
+        WriteTurnWanted = null;
     }
 }
 
