@@ -194,7 +194,8 @@ public sealed class ActiveDirectoryTests(ActiveDirectoryFixture f)
         try
         {
             var second = await (await api.PostJson($"{HttpExtensions.Api}/sso_strategies/{provider}/sync", new { })).Json();
-            Assert.Equal(1, (int)second["sync"]!["renamed"]!);
+            // The whole answer on failure: a rename missed once in a CI run (the second of two in a row) with no more to go on.
+            Assert.True((int)second["sync"]!["renamed"]! == 1, "the second sync did not report one rename: " + second.ToJsonString());
             await using var scope = Server.SiteScope(site.Id, out var db);
             Assert.True(await db.Users.AnyAsync(u => u.Username == "frank.renamed" && u.SsoStrategyId == provider));
             Assert.False(await db.Users.AnyAsync(u => u.Username == "frank"));
