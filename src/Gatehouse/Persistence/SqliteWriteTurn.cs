@@ -6,9 +6,9 @@ namespace Gatehouse.Persistence;
 /// <summary>
 /// Takes a SaveChanges' turn in <see cref="SqliteWriteGate"/> at its first statement — the BEGIN of the transaction EF
 /// opens, or the lone command EF runs without one — and hands it on at COMMIT or ROLLBACK. Change detection, the
-/// ordering of the commands and the generation of their SQL then run outside the turn, in parallel with the writer
-/// ahead: the turn is the one thing every write waits for (measured at ~1 ms held per SCIM create, held ~80 % of the
-/// time). <see cref="SqliteGatehouseDb"/> marks the SaveChanges that want a turn and gives back one still held when
+/// ordering of the commands and the SQL of the first ones EF prepares before its BEGIN then run outside the turn, in
+/// parallel with the writer ahead: the turn is the one thing every write waits for (measured at ~1 ms held per SCIM
+/// create, held ~80 % of the time). <see cref="SqliteGatehouseDb"/> marks the SaveChanges that want a turn and gives back one still held when
 /// SaveChanges ends, whatever happened.
 /// </summary>
 internal sealed class SqliteWriteTurn : DbCommandInterceptor, IDbTransactionInterceptor
