@@ -36,6 +36,9 @@ public static class DatabaseSetup
 
     private static readonly SqlitePragmas Pragmas = new();
 
+    /// <summary>Pooled SQLite contexts kept; each holds an open connection (three file descriptors) between requests.</summary>
+    internal const int SqlitePoolSize = 128;
+
     public static IServiceCollection AddGatehouseDatabase(this IServiceCollection services, IConfiguration config)
     {
         if (IsPostgres(config))
@@ -50,8 +53,14 @@ public static class DatabaseSetup
             var cs = SqliteConnectionString(config);
             // EF rebuilds SQLite tables outside a transaction (PRAGMA foreign_keys) and warns about it on every fresh
             // database — the first thing a new user's `sites create` printed. Nothing to act on: kept at Debug.
-            AddPooled<SqliteGatehouseDb>(services, o => o.UseSqlite(cs).AddInterceptors(Pragmas, SqliteWriteTurn.Instance)
-                .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
+            // The statement cache after the writer turn: a save takes its turn before its first statement runs. A pooled
+            // context keeps its connection (and so its compiled statements) open: at most SqlitePoolSize of them.
+#pragma warning disable EF1001 // EF's SQLite connection service (internal API), replaced by its kept-open subclass
+            AddPooled<SqliteGatehouseDb>(services, o => o.UseSqlite(cs).AddInterceptors(Pragmas, SqliteWriteTurn.Instance, SqliteStatementCache.Instance)
+                .ReplaceService<Microsoft.EntityFrameworkCore.Sqlite.Storage.Internal.ISqliteRelationalConnection, SqliteKeptOpenConnection>()
+                .ConfigureWarnings(w => w.Log((Microsoft.EntityFrameworkCore.Diagnostics.RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))),
+                SqlitePoolSize);
+#pragma warning restore EF1001
             services.AddHostedService(sp => new SqliteCheckpointer(cs, sp.GetRequiredService<ILogger<SqliteCheckpointer>>()));
         }
         return services;
@@ -63,9 +72,9 @@ public static class DatabaseSetup
     /// the context back. Only <see cref="GatehouseDb"/> is registered: a second registration handing out the same instance
     /// would be disposed twice by the scope, and the second time could return a context another request has rented since.
     /// </summary>
-    private static void AddPooled<T>(IServiceCollection services, Action<DbContextOptionsBuilder> configure) where T : GatehouseDb
+    private static void AddPooled<T>(IServiceCollection services, Action<DbContextOptionsBuilder> configure, int poolSize = 1024) where T : GatehouseDb
     {
-        services.AddPooledDbContextFactory<T>(configure);
+        services.AddPooledDbContextFactory<T>(configure, poolSize);
         // EF also registers T itself as a scoped rent of its own, bound to no site: nothing may take that path.
         services.RemoveAll<T>();
         services.AddScoped<GatehouseDb>(sp =>

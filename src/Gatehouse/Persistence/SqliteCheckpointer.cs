@@ -23,9 +23,22 @@ public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCh
     /// <summary>Whether a checkpointer runs in this process for the database of this connection string.</summary>
     public static bool Serves(string connectionString) => Serving.TryGetValue(connectionString, out var n) && n > 0;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Registered before StartAsync returns (since .NET 10 ExecuteAsync starts on the thread pool, after it): the host's
+    // first requests must already open their connections in this mode.
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         Serving.AddOrUpdate(connectionString, 1, (_, n) => n + 1);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try { await base.StopAsync(cancellationToken); }
+        finally { Serving.AddOrUpdate(connectionString, 0, (_, n) => n - 1); }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         try
         {
             await using var connection = new SqliteConnection(connectionString);
@@ -47,10 +60,6 @@ public sealed class SqliteCheckpointer(string connectionString, ILogger<SqliteCh
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-        }
-        finally
-        {
-            Serving.AddOrUpdate(connectionString, 0, (_, n) => n - 1);
         }
     }
 
