@@ -108,11 +108,14 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
     // Closing a connection disposes every command made on it: the cache goes with them (the object may be opened again).
     private static Statements Track(SqliteConnection connection)
     {
-        connection.StateChange += (_, e) =>
-        {
-            if (e.CurrentState == ConnectionState.Closed) Caches.Remove(connection);
-        };
+        connection.StateChange -= Forget; // once per connection object, however often it is reopened
+        connection.StateChange += Forget;
         return new Statements(connection);
+    }
+
+    private static void Forget(object? sender, StateChangeEventArgs e)
+    {
+        if (e.CurrentState == ConnectionState.Closed && sender is SqliteConnection connection) Caches.Remove(connection);
     }
 
     /// <summary>Whether a reader is still open on one of this connection's cached commands (it holds a WAL snapshot).</summary>

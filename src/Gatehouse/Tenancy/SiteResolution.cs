@@ -24,6 +24,7 @@ public sealed class SiteResolutionMiddleware(RequestDelegate next, IOptions<Gate
             // One open per request instead of one per query: opening a pooled SQLite connection re-registers EF's
             // functions on the native handle and closing it tears them down again — 3–4 % of a SCIM create's CPU when
             // it happened five times a request. An open connection with no statement running holds no lock or snapshot.
+            // A connection kept open from an earlier request (SqliteKeptOpenConnection) is left as it is: no open, no close.
             await db.Database.OpenConnectionAsync(http.RequestAborted);
             try { await ResolveAsync(http, current, db, subdomain); }
             finally { await db.Database.CloseConnectionAsync(); }
