@@ -23,54 +23,45 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
     internal const int PerConnection = 64;
     private static readonly ConditionalWeakTable<SqliteConnection, Statements> Caches = new();
 
-    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
-    {
-        if (result.HasResult || Rent(command) is not { } entry) return result;
-        try
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result) =>
+        Run(command, result, static e => e.Reader = e.Command.ExecuteReader()); // free again when EF disposes the reader
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result) =>
+        Run(command, result, static e =>
         {
-            entry.Reader = entry.Command.ExecuteReader();
-            return InterceptionResult<DbDataReader>.SuppressWithResult(entry.Reader);
-        }
-        catch
+            var rows = e.Command.ExecuteNonQuery();
+            e.Owner.Return(e);
+            return rows;
+        });
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result) =>
+        Run(command, result, static e =>
         {
-            entry.Owner.Drop(entry);
-            throw;
-        }
-    }
+            var value = e.Command.ExecuteScalar();
+            e.Owner.Return(e);
+            return value!;
+        });
 
     // Microsoft.Data.Sqlite runs statements synchronously whichever API is called.
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(ReaderExecuting(command, eventData, result));
 
-    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
-    {
-        if (result.HasResult || Rent(command) is not { } entry) return result;
-        try
-        {
-            var rows = entry.Command.ExecuteNonQuery();
-            entry.Owner.Return(entry);
-            return InterceptionResult<int>.SuppressWithResult(rows);
-        }
-        catch
-        {
-            entry.Owner.Drop(entry);
-            throw;
-        }
-    }
-
     public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData,
         InterceptionResult<int> result, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(NonQueryExecuting(command, eventData, result));
 
-    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
+        InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ScalarExecuting(command, eventData, result));
+
+    /// <summary>Runs EF's command on its cached counterpart, unless another interceptor answered or none is free.</summary>
+    private static InterceptionResult<T> Run<T>(DbCommand command, InterceptionResult<T> result, Func<Entry, T> execute)
     {
         if (result.HasResult || Rent(command) is not { } entry) return result;
         try
         {
-            var value = entry.Command.ExecuteScalar();
-            entry.Owner.Return(entry);
-            return InterceptionResult<object>.SuppressWithResult(value!);
+            return InterceptionResult<T>.SuppressWithResult(execute(entry));
         }
         catch
         {
@@ -78,10 +69,6 @@ internal sealed class SqliteStatementCache : DbCommandInterceptor
             throw;
         }
     }
-
-    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData,
-        InterceptionResult<object> result, CancellationToken cancellationToken = default) =>
-        ValueTask.FromResult(ScalarExecuting(command, eventData, result));
 
     /// <summary>EF closes a reader before it disposes it: the statements are reset by then, the command free again.</summary>
     public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
